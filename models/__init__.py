@@ -1,0 +1,1 @@
+"""The shipped zonenlp models, installed as the package resource ``zonenlp._models``."""

@@ -1,0 +1,81 @@
+"""zonenlp: theme tagging, keywords and tokenization for Chinese news about development zones.
+
+>>> import zonenlp
+>>> zonenlp.tokenize("湘潭高新区打好招商引资主动仗")       # doctest: +SKIP
+['湘潭高新区', '打', '好', '招商引资', '主动仗']
+>>> model = zonenlp.load()                              # doctest: +SKIP
+>>> model.predict(["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"])  # doctest: +SKIP
+[['investment']]
+
+Importing zonenlp is cheap: jieba, scikit-learn and the model are loaded on
+first use of the names that need them.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import (
+    InputTypeError,
+    InputValueError,
+    ModelFileError,
+    ModelIntegrityError,
+    NotFittedError,
+    TrainingDataError,
+    ZonenlpError,
+    ZonenlpVersionWarning,
+)
+
+# public name -> module that defines it; modules are imported on first access
+_LAZY = {
+    "normalize": "text",
+    "split_paragraphs": "text",
+    "Tokenizer": "tokenizer",
+    "tokenize": "tokenizer",
+    "TfidfFeaturizer": "features",
+    "ThemeClassifier": "classifier",
+    "THEMES": "classifier",
+    "KeywordExtractor": "keywords",
+    "keywords": "keywords",
+    "save": "persistence",
+    "load": "persistence",
+    "read_manifest": "persistence",
+    "read_labelled": "corpus",
+}
+
+__all__ = [
+    "__version__",
+    *_LAZY,
+    "ZonenlpError",
+    "InputTypeError",
+    "InputValueError",
+    "ModelFileError",
+    "ModelIntegrityError",
+    "NotFittedError",
+    "TrainingDataError",
+    "ZonenlpVersionWarning",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'zonenlp' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .classifier import THEMES, ThemeClassifier
+    from .corpus import read_labelled
+    from .features import TfidfFeaturizer
+    from .keywords import KeywordExtractor, keywords
+    from .persistence import load, read_manifest, save
+    from .text import normalize, split_paragraphs
+    from .tokenizer import Tokenizer, tokenize

@@ -1,0 +1,431 @@
+"""Multi-label theme classification of paragraphs.
+
+:class:`ThemeClassifier` learns one binary classifier per theme on shared
+TF-IDF features, so a paragraph can carry several themes or none (``[]``,
+read as "other"). Each theme's decision threshold is chosen on out-of-fold
+probabilities of the training data only — never on a test set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, KFold
+from sklearn.naive_bayes import ComplementNB
+from sklearn.svm import LinearSVC
+
+from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
+from .features import CHAR_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
+
+__all__ = ["ThemeClassifier", "THEMES", "check_label_lists", "multilabel_scores"]
+
+#: The four themes of zonenlp's shipped model, in their canonical order.
+THEMES: tuple[str, ...] = ("investment", "environment", "talent", "outreach")
+
+_THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.01), 2)
+
+
+def check_label_lists(label_lists: object, n: int | None = None) -> list[list[str]]:
+    """Validate label sets: an iterable of lists (or tuples/sets) of str labels."""
+    if isinstance(label_lists, (str, bytes)):
+        raise InputTypeError("label_lists must be a list of label lists, e.g. [['investment'], []]")
+    try:
+        items = list(label_lists)  # type: ignore[call-overload]
+    except TypeError:
+        raise InputTypeError(f"label_lists must be iterable, got {type(label_lists).__name__}") from None
+    out = []
+    for index, labels in enumerate(items):
+        if isinstance(labels, (str, bytes)) or not isinstance(labels, (list, tuple, set, frozenset)):
+            raise InputTypeError(
+                f"label_lists[{index}] must be a list of labels (use [] for none), got {labels!r:.60}"
+            )
+        for label in labels:
+            if not isinstance(label, str) or not label:
+                raise InputTypeError(f"label_lists[{index}] holds a label that is not a non-empty str: {label!r:.60}")
+        out.append(sorted(set(labels), key=list(labels).index))
+    if n is not None and len(out) != n:
+        raise InputValueError(f"got {n} texts but {len(out)} label lists")
+    return out
+
+
+def _f1(truth: np.ndarray, pred: np.ndarray) -> float:
+    tp = float(np.sum(truth & pred))
+    denominator = float(np.sum(truth) + np.sum(pred))
+    return 2 * tp / denominator if denominator else 1.0
+
+
+def multilabel_scores(truth: np.ndarray, pred: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    """Per-label precision/recall/F1, micro and macro F1, exact match and F1 of "other".
+
+    ``truth`` and ``pred`` are boolean arrays of shape ``(n, len(labels))``.
+    """
+    truth = np.asarray(truth, dtype=bool)
+    pred = np.asarray(pred, dtype=bool)
+    per_label = {}
+    for j, label in enumerate(labels):
+        t, p = truth[:, j], pred[:, j]
+        tp = int(np.sum(t & p))
+        precision = tp / int(np.sum(p)) if np.sum(p) else 0.0
+        recall = tp / int(np.sum(t)) if np.sum(t) else 0.0
+        per_label[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": _f1(t, p),
+            "support": int(np.sum(t)),
+        }
+    other_truth = ~truth.any(axis=1)
+    other_pred = ~pred.any(axis=1)
+    return {
+        "per_label": per_label,
+        "micro_f1": _f1(truth.ravel(), pred.ravel()),
+        "macro_f1": float(np.mean([v["f1"] for v in per_label.values()])),
+        "exact_match": float(np.mean((truth == pred).all(axis=1))) if len(truth) else 0.0,
+        "other_f1": _f1(other_truth, other_pred),
+        "n": int(len(truth)),
+    }
+
+
+class ThemeClassifier(ClassifierMixin, BaseEstimator):
+    """Tag paragraphs with zero, one or several themes.
+
+    Parameters
+    ----------
+    featurizer:
+        A :class:`~zonenlp.features.TfidfFeaturizer` (cloned at fit); ``None``
+        uses the default word + character TF-IDF.
+    estimator:
+        ``"logreg"`` (logistic regression), ``"svm"`` (linear SVM with sigmoid
+        calibration), ``"nb"`` (complement naive Bayes), or any scikit-learn
+        binary classifier with ``predict_proba`` (cloned once per label).
+    C:
+        Inverse regularisation strength of ``"logreg"`` and ``"svm"``.
+    alpha:
+        Smoothing of ``"nb"``.
+    class_weight:
+        Passed to ``"logreg"`` and ``"svm"`` (e.g. ``"balanced"``).
+    threshold:
+        ``"cv"`` chooses each label's threshold to maximise its F1 on
+        out-of-fold probabilities of the training data; a float uses that
+        threshold for every label; a mapping gives one per label.
+    cv:
+        Number of folds for ``threshold="cv"``.
+    label_order:
+        The labels in the order of :attr:`labels` and of ``predict_proba``'s
+        columns; ``None`` sorts the labels seen in training.
+    random_state:
+        Seed of the fold shuffling and of the estimators.
+
+    After ``fit``: ``classes_`` (labels), ``thresholds_``, ``featurizer_``,
+    ``estimators_`` (one per label), ``coef_`` (label x feature weights used by
+    :meth:`explain`), ``cv_scores_`` (out-of-fold figures at the chosen
+    thresholds, or ``None``), ``training_data_sha256_`` and ``n_train_``.
+    """
+
+    def __init__(
+        self,
+        featurizer: TfidfFeaturizer | None = None,
+        estimator: str | BaseEstimator = "logreg",
+        C: float = 10.0,
+        alpha: float = 0.3,
+        class_weight: str | Mapping[Any, float] | None = None,
+        threshold: str | float | Mapping[str, float] = "cv",
+        cv: int = 5,
+        label_order: Sequence[str] | None = None,
+        random_state: int | None = 0,
+    ) -> None:
+        self.featurizer = featurizer
+        self.estimator = estimator
+        self.C = C
+        self.alpha = alpha
+        self.class_weight = class_weight
+        self.threshold = threshold
+        self.cv = cv
+        self.label_order = label_order
+        self.random_state = random_state
+
+    # -- construction helpers -----------------------------------------------
+    def _make_estimator(self) -> BaseEstimator:
+        if self.estimator == "logreg":
+            return LogisticRegression(
+                C=self.C, class_weight=self.class_weight, solver="liblinear", random_state=self.random_state
+            )
+        if self.estimator == "svm":
+            return CalibratedClassifierCV(
+                LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state),
+                method="sigmoid",
+                cv=3,
+            )
+        if self.estimator == "nb":
+            return ComplementNB(alpha=self.alpha)
+        if isinstance(self.estimator, str):
+            raise InputValueError(f"unknown estimator {self.estimator!r}; use 'logreg', 'svm', 'nb' or an estimator")
+        if not hasattr(self.estimator, "predict_proba"):
+            raise InputTypeError("estimator must have predict_proba")
+        return clone(self.estimator)
+
+    def _make_featurizer(self) -> TfidfFeaturizer:
+        return clone(self.featurizer) if self.featurizer is not None else TfidfFeaturizer()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The labels this model predicts, in the order of ``predict_proba``'s columns."""
+        self._check_fitted()
+        return tuple(self.classes_)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classes_"):
+            raise NotFittedError("this ThemeClassifier is not fitted yet; call fit or use zonenlp.load()")
+
+    # -- fitting ----------------------------------------------------------------
+    def _binarize(self, label_lists: list[list[str]]) -> np.ndarray:
+        index = {label: j for j, label in enumerate(self.classes_)}
+        y = np.zeros((len(label_lists), len(self.classes_)), dtype=bool)
+        for i, labels in enumerate(label_lists):
+            for label in labels:
+                y[i, index[label]] = True
+        return y
+
+    def _fit_estimators(self, X: Any, Y: np.ndarray) -> list[BaseEstimator]:
+        return [self._make_estimator().fit(X, Y[:, j].astype(int)) for j in range(Y.shape[1])]
+
+    @staticmethod
+    def _positive_proba(estimators: list[BaseEstimator], X: Any) -> np.ndarray:
+        columns = []
+        for est in estimators:
+            proba = est.predict_proba(X)
+            classes = list(est.classes_)
+            columns.append(proba[:, classes.index(1)])
+        return np.column_stack(columns)
+
+    def _out_of_fold_proba(self, docs: list[AnalyzedText], Y: np.ndarray, groups: Sequence[Any] | None) -> np.ndarray:
+        n = len(docs)
+        if groups is not None:
+            splitter = GroupKFold(n_splits=self.cv)
+            splits = splitter.split(np.zeros(n), groups=groups)
+        else:
+            splits = KFold(n_splits=self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(n))
+        oof = np.zeros(Y.shape, dtype=float)
+        for train_idx, val_idx in splits:
+            featurizer = self._make_featurizer().fit_analyzed([docs[i] for i in train_idx])
+            X_train = featurizer.transform_analyzed([docs[i] for i in train_idx])
+            X_val = featurizer.transform_analyzed([docs[i] for i in val_idx])
+            Y_train = Y[train_idx]
+            for j in range(Y.shape[1]):
+                if Y_train[:, j].all() or not Y_train[:, j].any():
+                    oof[val_idx, j] = Y_train[:, j].mean()  # a fold without both classes: its base rate
+                    continue
+                est = self._make_estimator().fit(X_train, Y_train[:, j].astype(int))
+                oof[val_idx, j] = self._positive_proba([est], X_val)[:, 0]
+        return oof
+
+    @staticmethod
+    def _best_threshold(truth: np.ndarray, proba: np.ndarray) -> float:
+        scores = np.array([_f1(truth, proba >= t) for t in _THRESHOLD_GRID])
+        # The centre of the plateau of near-best thresholds, not its edge: an
+        # edge chosen on one sample moves most on the next.
+        near_best = _THRESHOLD_GRID[scores >= scores.max() - 0.005]
+        return float(np.median(near_best))
+
+    def fit(
+        self,
+        texts: Iterable[str],
+        label_lists: Iterable[Iterable[str]],
+        groups: Sequence[Any] | None = None,
+    ) -> ThemeClassifier:
+        """Learn from texts and their label lists (``[]`` for none).
+
+        ``groups`` (optional, one per text) keeps texts of one group — an
+        article, a source — in the same cross-validation fold.
+        """
+        texts = check_texts(texts)
+        label_lists = check_label_lists(label_lists, len(texts))
+        if groups is not None and len(groups) != len(texts):
+            raise InputValueError(f"got {len(texts)} texts but {len(groups)} groups")
+        seen = sorted({label for labels in label_lists for label in labels})
+        if self.label_order is not None:
+            unknown = sorted(set(seen) - set(self.label_order))
+            if unknown:
+                raise TrainingDataError(f"labels {unknown} are not in label_order {list(self.label_order)}")
+            classes = list(self.label_order)
+        else:
+            classes = seen
+        if not classes:
+            raise TrainingDataError("no labels in the training data: every label list is empty")
+        self.classes_ = np.asarray(classes, dtype=object)
+        Y = self._binarize(label_lists)
+        for j, label in enumerate(classes):
+            positives = int(Y[:, j].sum())
+            if positives == 0 or positives == len(texts):
+                raise TrainingDataError(
+                    f"label {label!r} has {positives} positive examples among {len(texts)}; "
+                    "each label needs both positive and negative examples"
+                )
+
+        featurizer = self._make_featurizer()
+        docs = featurizer.analyze(texts)
+        self.cv_scores_ = None
+        if isinstance(self.threshold, str):
+            if self.threshold != "cv":
+                raise InputValueError(f"threshold must be 'cv', a float or a mapping, got {self.threshold!r}")
+            min_positives = int(min(Y.sum(axis=0).min(), (~Y).sum(axis=0).min()))
+            if min_positives < self.cv:
+                warnings.warn(
+                    f"a label has only {min_positives} examples of one class, fewer than cv={self.cv}; "
+                    "using threshold 0.5 for every label",
+                    stacklevel=2,
+                )
+                thresholds = np.full(len(classes), 0.5)
+            else:
+                oof = self._out_of_fold_proba(docs, Y, groups)
+                thresholds = np.array([self._best_threshold(Y[:, j], oof[:, j]) for j in range(len(classes))])
+                self.cv_scores_ = multilabel_scores(Y, oof >= thresholds, classes)
+        elif isinstance(self.threshold, Mapping):
+            missing = [c for c in classes if c not in self.threshold]
+            if missing:
+                raise InputValueError(f"threshold mapping lacks labels {missing}")
+            thresholds = np.array([float(self.threshold[c]) for c in classes])
+        else:
+            thresholds = np.full(len(classes), float(self.threshold))
+        self.thresholds_ = thresholds
+
+        self.featurizer_ = featurizer.fit_analyzed(docs)
+        X = self.featurizer_.transform_analyzed(docs)
+        self.estimators_ = self._fit_estimators(X, Y)
+        self.coef_ = self._weights()
+        self.n_train_ = len(texts)
+        self.training_data_sha256_ = hashlib.sha256(
+            json.dumps([texts, label_lists], ensure_ascii=False).encode("utf-8")
+        ).hexdigest()
+        return self
+
+    def _weights(self) -> np.ndarray | None:
+        rows = []
+        for est in self.estimators_:
+            if isinstance(est, CalibratedClassifierCV):
+                row = np.mean([c.estimator.coef_[0] for c in est.calibrated_classifiers_], axis=0)
+            elif isinstance(est, ComplementNB):
+                row = est.feature_log_prob_[list(est.classes_).index(1)] - est.feature_log_prob_[list(est.classes_).index(0)]
+            elif hasattr(est, "coef_"):
+                row = np.ravel(est.coef_[0] if est.coef_.ndim > 1 else est.coef_)
+            else:
+                return None
+            rows.append(np.asarray(row, dtype=np.float32))
+        return np.vstack(rows)
+
+    # -- prediction -------------------------------------------------------------
+    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+        """Probability of each label for each text, shape ``(n, len(self.labels))``."""
+        self._check_fitted()
+        texts = check_texts(texts)
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        X = self.featurizer_.transform(texts)
+        return self._positive_proba(self.estimators_, X)
+
+    def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
+        out = []
+        for row in proba:
+            chosen = np.flatnonzero(row >= self.thresholds_)
+            out.append([str(self.classes_[j]) for j in chosen[np.argsort(-row[chosen], kind="stable")]])
+        return out
+
+    def predict(self, texts: Iterable[str]) -> list[list[str]]:
+        """The labels of each text, most probable first; ``[]`` means none ("other")."""
+        return self._labels_from_proba(self.predict_proba(texts))
+
+    def tag(self, texts: Iterable[str]) -> list[dict[str, Any]]:
+        """Themes and per-label scores of each text: ``{"themes": [...], "scores": {label: p}}``."""
+        proba = self.predict_proba(texts)
+        return [
+            {"themes": themes, "scores": {str(c): round(float(p), 4) for c, p in zip(self.classes_, row)}}
+            for themes, row in zip(self._labels_from_proba(proba), proba)
+        ]
+
+    def score(self, texts: Iterable[str], label_lists: Iterable[Iterable[str]], sample_weight: object = None) -> float:
+        """Micro-averaged F1 over labels (scikit-learn's ``score`` hook)."""
+        return self.evaluate(texts, label_lists)["micro_f1"]
+
+    def evaluate(self, texts: Iterable[str], label_lists: Iterable[Iterable[str]]) -> dict[str, Any]:
+        """Per-label precision/recall/F1, micro/macro F1, exact match and "other" F1."""
+        texts = check_texts(texts)
+        label_lists = check_label_lists(label_lists, len(texts))
+        unknown = sorted({l for labels in label_lists for l in labels} - set(self.labels))
+        if unknown:
+            raise InputValueError(f"labels {unknown} are not labels of this model {list(self.labels)}")
+        truth = self._binarize(label_lists)
+        pred = self.predict_proba(texts) >= self.thresholds_
+        return multilabel_scores(truth, pred, self.labels)
+
+    # -- explanation --------------------------------------------------------------
+    @staticmethod
+    def _term(feature_name: str) -> str:
+        for prefix in (WORD_PREFIX, CHAR_PREFIX):
+            if feature_name.startswith(prefix):
+                return feature_name[len(prefix) :]
+        return feature_name
+
+    def _top_terms(self, contributions: np.ndarray, names: np.ndarray, k: int) -> list[tuple[str, float]]:
+        order = np.argsort(-contributions, kind="stable")
+        terms: list[list[Any]] = []
+        for index in order:
+            weight = float(contributions[index])
+            if weight <= 0:
+                break
+            term = self._term(names[index])
+            compact = term.replace(" ", "")
+            # A character n-gram inside a term already listed is the same
+            # evidence seen twice: credit it to that term instead of listing it.
+            for entry in terms:
+                if compact in entry[0].replace(" ", ""):
+                    entry[1] += weight
+                    break
+            else:
+                if len(terms) < k:
+                    terms.append([term, weight])
+        return [(term, round(weight, 4)) for term, weight in terms]
+
+    def explain(self, text: str, k: int = 5) -> dict[str, list[tuple[str, float]]]:
+        """For each theme predicted for ``text``, the ``k`` terms that pushed it
+        most towards that theme, with their weights (feature value x model weight).
+
+        Returns ``{}`` when no theme is predicted.
+        """
+        self._check_fitted()
+        if not isinstance(text, str):
+            raise InputTypeError(f"text must be str, got {type(text).__name__}")
+        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+            raise InputValueError(f"k must be a positive int, got {k!r}")
+        if self.coef_ is None:
+            raise NotImplementedError("explain needs an estimator with linear weights (coef_)")
+        X = self.featurizer_.transform([text])
+        proba = self._positive_proba(self.estimators_, X)
+        names = self.featurizer_.get_feature_names_out()
+        row = X.tocsr()
+        out = {}
+        for theme in self._labels_from_proba(proba)[0]:
+            j = list(self.classes_).index(theme)
+            contributions = row.data * self.coef_[j, row.indices]
+            out[theme] = self._top_terms(contributions, names[row.indices], k)
+        return out
+
+    def theme_keywords(self, k: int = 20) -> dict[str, list[tuple[str, float]]]:
+        """The word features with the largest positive weight for each theme."""
+        self._check_fitted()
+        if self.coef_ is None:
+            raise NotImplementedError("theme_keywords needs an estimator with linear weights (coef_)")
+        names = self.featurizer_.get_feature_names_out()
+        is_word = np.char.startswith(names.astype(str), WORD_PREFIX)
+        out = {}
+        for j, theme in enumerate(self.classes_):
+            weights = np.where(is_word, self.coef_[j], -np.inf)
+            top = np.argsort(-weights, kind="stable")[:k]
+            out[str(theme)] = [(self._term(names[i]), round(float(weights[i]), 4)) for i in top if weights[i] > 0]
+        return out

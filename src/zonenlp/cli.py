@@ -1,0 +1,274 @@
+"""The ``zonenlp`` command: tag, keywords, train and evaluate from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ._version import __version__
+from .errors import ZonenlpError
+
+FORMATS = ("table", "jsonl", "csv")
+
+
+def _read_input(source: str) -> str:
+    """The text of FILE, or of standard input for ``-``; UTF-8 (a BOM is allowed)."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise ZonenlpError(f"cannot read {source}: {exc.strerror}") from None
+        name = source
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ZonenlpError(f"{name} is not UTF-8 text (invalid byte at line {line}); convert it to UTF-8 first") from None
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text + " " * (width - _width(text))
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…" + " " * (width - used - 1)
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str, int]], out: TextIO) -> None:
+    """Rows as aligned columns; ``columns`` are (key, heading, width), the last one unclipped."""
+    head = [_clip(h, w) for _, h, w in columns[:-1]] + [columns[-1][1]]
+    print("  ".join(head), file=out)
+    print("  ".join("-" * w for _, _, w in columns[:-1]) + "  " + "-" * columns[-1][2], file=out)
+    for row in rows:
+        cells = [_clip(str(row[key]), w) for key, _, w in columns[:-1]]
+        last_key, _, last_width = columns[-1]
+        cells.append(_clip(str(row[last_key]), last_width).rstrip())
+        print("  ".join(cells), file=out)
+
+
+def _format_keywords(pairs: Sequence[tuple[str, float]]) -> str:
+    return "、".join(word for word, _ in pairs)
+
+
+def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
+    from .keywords import keywords
+    from .persistence import load
+    from .text import split_paragraphs
+
+    paragraphs = split_paragraphs(_read_input(args.file))
+    model = load(args.model)
+    tags = model.tag(paragraphs) if paragraphs else []
+    rows = []
+    for index, (text, tag) in enumerate(zip(paragraphs, tags), 1):
+        rows.append({
+            "index": index,
+            "text": text,
+            "themes": tag["themes"],
+            "scores": tag["scores"],
+            "keywords": keywords(text, k=args.k),
+        })
+    if args.format == "jsonl":
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False), file=out)
+    elif args.format == "csv":
+        labels = list(model.labels)
+        writer = csv.writer(out)
+        writer.writerow(["index", "themes", *[f"score_{l}" for l in labels], "keywords", "text"])
+        for row in rows:
+            writer.writerow([
+                row["index"], ";".join(row["themes"]), *[row["scores"][l] for l in labels],
+                ";".join(w for w, _ in row["keywords"]), row["text"],
+            ])
+    else:
+        table = [
+            {
+                "index": row["index"],
+                "themes": "+".join(row["themes"]) or "other",
+                "keywords": _format_keywords(row["keywords"]),
+                "text": row["text"],
+            }
+            for row in rows
+        ]
+        _print_table(table, [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34), ("text", "paragraph", 60)], out)
+    return 0
+
+
+def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
+    from .keywords import keywords
+    from .text import split_paragraphs
+
+    text = _read_input(args.file)
+    units = ["\n".join(split_paragraphs(text))] if args.whole else split_paragraphs(text)
+    rows = [{"index": i, "text": t, "keywords": keywords(t, k=args.k)} for i, t in enumerate(units, 1) if t]
+    if args.format == "jsonl":
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False), file=out)
+    elif args.format == "csv":
+        writer = csv.writer(out)
+        writer.writerow(["index", "keywords", "scores", "text"])
+        for row in rows:
+            writer.writerow([
+                row["index"], ";".join(w for w, _ in row["keywords"]),
+                ";".join(f"{s:g}" for _, s in row["keywords"]), row["text"],
+            ])
+    else:
+        table = [{"index": r["index"], "keywords": _format_keywords(r["keywords"]), "text": r["text"]} for r in rows]
+        _print_table(table, [("index", "#", 3), ("keywords", "keywords", 50), ("text", "paragraph", 60)], out)
+    return 0
+
+
+def _print_scores(scores: dict[str, Any], out: TextIO) -> None:
+    print(f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}", file=out)
+    for label, s in scores["per_label"].items():
+        print(f"{label:<14}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>10d}", file=out)
+    print(
+        f"micro F1 {scores['micro_f1']:.3f}  macro F1 {scores['macro_f1']:.3f}  "
+        f"exact match {scores['exact_match']:.3f}  other F1 {scores['other_f1']:.3f}  n {scores['n']}",
+        file=out,
+    )
+
+
+def _cmd_train(args: argparse.Namespace, out: TextIO) -> int:
+    from .classifier import ThemeClassifier
+    from .corpus import read_labelled, texts_and_labels
+    from .persistence import save
+
+    records = read_labelled(args.data)
+    texts, label_lists = texts_and_labels(records)
+    groups = [r.get(args.group_field, i) for i, r in enumerate(records)] if args.group_field else None
+    label_order = [l.strip() for l in args.labels.split(",")] if args.labels else None
+    model = ThemeClassifier(
+        estimator=args.estimator, C=args.C, cv=args.cv, label_order=label_order, random_state=args.seed
+    )
+    print(f"training on {len(texts)} paragraphs from {', '.join(map(str, args.data))} …", file=out)
+    model.fit(texts, label_lists, groups=groups)
+    manifest = save(model, args.output, notes={"trained_by": "zonenlp train", "data": [str(p) for p in args.data]})
+    if model.cv_scores_ is not None:
+        print(f"cross-validated ({args.cv} folds, thresholds chosen on out-of-fold scores):", file=out)
+        _print_scores(model.cv_scores_, out)
+    print("thresholds: " + ", ".join(f"{c}={t:.2f}" for c, t in zip(model.classes_, model.thresholds_)), file=out)
+    print(f"saved {args.output} and {manifest}", file=out)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from .corpus import read_labelled, texts_and_labels
+    from .persistence import load
+
+    texts, label_lists = texts_and_labels(read_labelled(args.data))
+    scores = load(args.model).evaluate(texts, label_lists)
+    if args.format == "json":
+        print(json.dumps(scores, ensure_ascii=False, indent=2), file=out)
+    else:
+        _print_scores(scores, out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zonenlp",
+        description="Tag Chinese development-zone news with themes (investment 招商引资, environment 营商环境, "
+        "talent 人才, outreach 科普) and extract keywords.",
+        epilog="Run 'zonenlp COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"zonenlp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    tag = sub.add_parser(
+        "tag",
+        help="tag each paragraph of a text with themes and keywords",
+        description="Split FILE into paragraphs (one per line) and print each with its themes "
+        "(or 'other') and keywords.",
+        epilog="example: zonenlp tag data/seed/page-2024-hitech-zones.txt --format jsonl",
+    )
+    tag.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
+    tag.add_argument("--model", metavar="PATH", help="model file saved by 'zonenlp train' (default: the shipped model)")
+    tag.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
+    tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
+    tag.set_defaults(run=_cmd_tag)
+
+    kw = sub.add_parser(
+        "keywords",
+        help="extract keywords of each paragraph, or of the whole text",
+        description="Print the keywords of each paragraph of FILE (one per line), best first.",
+        epilog="example: zonenlp keywords page.txt -k 8 --whole",
+    )
+    kw.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
+    kw.add_argument("-k", type=int, default=10, metavar="N", help="keywords per paragraph (default: %(default)s)")
+    kw.add_argument("--whole", action="store_true", help="keywords of the whole text instead of each paragraph")
+    kw.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
+    kw.set_defaults(run=_cmd_keywords)
+
+    train = sub.add_parser(
+        "train",
+        help="train a theme model on labelled JSON Lines",
+        description="Train a ThemeClassifier on JSON Lines files with 'text' and 'labels' ([] for other), "
+        "choose per-label thresholds by cross-validation, and save the model with its manifest.",
+        epilog="example: zonenlp train data/themes/train.jsonl -o my-model.joblib --group-field group",
+    )
+    train.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
+    train.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="where to write the model (.joblib)")
+    train.add_argument("--estimator", choices=("logreg", "svm", "nb"), default="logreg", help="classifier (default: %(default)s)")
+    train.add_argument("--C", type=float, default=10.0, help="inverse regularisation for logreg/svm (default: %(default)s)")
+    train.add_argument("--cv", type=int, default=5, help="folds for choosing thresholds (default: %(default)s)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    train.add_argument("--labels", metavar="A,B,…", help="label order (default: sorted labels of the data)")
+    train.add_argument("--group-field", metavar="FIELD", help="keep records sharing this field in one fold (e.g. group)")
+    train.set_defaults(run=_cmd_train)
+
+    ev = sub.add_parser(
+        "evaluate",
+        help="score a model on labelled JSON Lines",
+        description="Print per-label precision, recall and F1, micro and macro F1, exact-match accuracy and "
+        "F1 of 'other' of a model on labelled JSON Lines.",
+        epilog="example: zonenlp evaluate data/themes/seed.jsonl",
+    )
+    ev.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
+    ev.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    ev.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: %(default)s)")
+    ev.set_defaults(run=_cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``zonenlp`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "k", 1) < 1:
+        parser.error("-k must be at least 1")
+    # The command line is an application: quieting jieba's start-up chatter on
+    # stderr is ours to decide here, unlike in library code.
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    try:
+        return args.run(args, sys.stdout)
+    except ZonenlpError as exc:
+        print(f"zonenlp: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `zonenlp tag page.txt | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""Exceptions and warnings raised by zonenlp.
+
+Every error zonenlp raises on purpose derives from :class:`ZonenlpError`, so a
+caller can catch them all at once; each also derives from the built-in class a
+Python user would expect (``TypeError``, ``ValueError``, ``FileNotFoundError``),
+so existing ``except ValueError`` code keeps working.
+"""
+
+from __future__ import annotations
+
+
+class ZonenlpError(Exception):
+    """Base class of every error raised by zonenlp."""
+
+
+class InputTypeError(ZonenlpError, TypeError):
+    """An input is not of a type zonenlp accepts (e.g. ``None`` in a list of texts)."""
+
+
+class InputValueError(ZonenlpError, ValueError):
+    """An input has the right type but a value zonenlp cannot use (e.g. too long)."""
+
+
+class NotFittedError(ZonenlpError, ValueError):
+    """A model or featurizer was used before ``fit``."""
+
+
+class TrainingDataError(ZonenlpError, ValueError):
+    """Training data cannot produce a model (e.g. a label with no positive example)."""
+
+
+class ModelFileError(ZonenlpError, OSError):
+    """A model file is missing, unreadable, truncated or of an unknown format."""
+
+
+class ModelIntegrityError(ModelFileError):
+    """A model file does not match the sha256 recorded in its manifest."""
+
+
+class ZonenlpVersionWarning(UserWarning):
+    """A model was saved with other versions of zonenlp, scikit-learn or jieba."""

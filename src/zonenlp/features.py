@@ -1,0 +1,209 @@
+"""TF-IDF features over zonenlp's words and Chinese character n-grams.
+
+:class:`TfidfFeaturizer` is a scikit-learn transformer: it fits inside a
+``Pipeline``, clones, and pickles (no lambdas anywhere). Word features carry
+the domain dictionary's terms; character n-grams catch the words a dictionary
+misses (new zone names, slogans, typos) — which of them to use is a
+hyperparameter chosen by cross-validation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .errors import InputTypeError, NotFittedError
+from .text import normalize
+from .tokenizer import Tokenizer, default_tokenizer, is_number_token, load_stopwords
+
+__all__ = ["TfidfFeaturizer", "AnalyzedText", "check_texts"]
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+WORD_PREFIX = "w:"
+CHAR_PREFIX = "c:"
+
+
+def check_texts(texts: object) -> list[str]:
+    """Return ``texts`` as a list of str, or raise :class:`InputTypeError`.
+
+    A single ``str`` is refused (it would otherwise be read as a list of
+    characters); so is any item that is not a ``str`` — ``None``, NaN, numbers,
+    bytes — with its index in the message.
+    """
+    if isinstance(texts, (str, bytes)):
+        raise InputTypeError(
+            f"expected a list of texts, got a single {type(texts).__name__}; wrap it in a list: [text]"
+        )
+    try:
+        items = list(texts)  # type: ignore[call-overload]
+    except TypeError:
+        raise InputTypeError(f"expected a list of texts, got {type(texts).__name__}") from None
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InputTypeError(f"texts[{index}] must be str, got {type(item).__name__}: {item!r:.60}")
+    return items
+
+
+def _identity(doc: list[str]) -> list[str]:
+    # Documents reach TfidfVectorizer already analysed; a module-level function
+    # (not a lambda) keeps the vectorizer picklable.
+    return doc
+
+
+@dataclass(frozen=True)
+class AnalyzedText:
+    """A text after tokenization: its word features and its normalized characters."""
+
+    words: list[str]
+    chars: str
+
+
+class TfidfFeaturizer(TransformerMixin, BaseEstimator):
+    """TF-IDF over word n-grams, character n-grams, or both side by side.
+
+    Parameters
+    ----------
+    tokenizer:
+        The :class:`~zonenlp.tokenizer.Tokenizer`; ``None`` uses the default one.
+    use_words, use_chars:
+        Which feature blocks to build (at least one).
+    word_ngram_range:
+        ``(1, 1)`` for words, ``(1, 2)`` adds adjacent word pairs.
+    char_ngram_range:
+        Character n-gram lengths, e.g. ``(1, 3)``.
+    min_df, max_df, max_features, sublinear_tf:
+        As in :class:`sklearn.feature_extraction.text.TfidfVectorizer`, for both blocks.
+    number_placeholder:
+        Replace the digits of number tokens by ``0`` (``39亿元`` -> ``0亿元``), so
+        the model learns "an amount in 亿元", not one particular amount.
+    remove_stopwords:
+        Drop the shipped stop words from the word block.
+    char_weight:
+        Scale of the character block relative to the word block.
+    """
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer | None = None,
+        use_words: bool = True,
+        use_chars: bool = True,
+        word_ngram_range: tuple[int, int] = (1, 2),
+        char_ngram_range: tuple[int, int] = (1, 3),
+        min_df: int | float = 2,
+        max_df: int | float = 1.0,
+        max_features: int | None = None,
+        sublinear_tf: bool = True,
+        number_placeholder: bool = True,
+        remove_stopwords: bool = False,
+        char_weight: float = 1.0,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.use_words = use_words
+        self.use_chars = use_chars
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.number_placeholder = number_placeholder
+        self.remove_stopwords = remove_stopwords
+        self.char_weight = char_weight
+
+    # -- analysis: the expensive, fit-independent part (tokenization) -------
+    def _tokenizer(self) -> Tokenizer:
+        return self.tokenizer if self.tokenizer is not None else default_tokenizer()
+
+    def _word_features(self, tokens: list[str]) -> list[str]:
+        stop = load_stopwords() if self.remove_stopwords else frozenset()
+        words = [
+            _DIGITS.sub("0", t) if self.number_placeholder and is_number_token(t) else t
+            for t in tokens
+            if t not in stop
+        ]
+        low, high = self.word_ngram_range
+        features: list[str] = []
+        for n in range(low, high + 1):
+            features.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+        return features
+
+    def analyze(self, texts: Iterable[str]) -> list[AnalyzedText]:
+        """Tokenize ``texts`` once; the result feeds :meth:`fit_analyzed` and
+        :meth:`transform_analyzed` (cross-validation reuses it across folds)."""
+        texts = check_texts(texts)
+        tokenizer = self._tokenizer()
+        out = []
+        for text in texts:
+            words = self._word_features(tokenizer.tokenize(text)) if self.use_words else []
+            chars = _DIGITS.sub("0", normalize(text)) if self.use_chars else ""
+            out.append(AnalyzedText(words, chars))
+        return out
+
+    # -- fitting and transforming -------------------------------------------
+    def _vectorizer(self, **kwargs: object) -> TfidfVectorizer:
+        return TfidfVectorizer(
+            min_df=self.min_df,
+            max_df=self.max_df,
+            max_features=self.max_features,
+            sublinear_tf=self.sublinear_tf,
+            dtype=np.float32,
+            **kwargs,
+        )
+
+    def fit_analyzed(self, docs: Sequence[AnalyzedText]) -> TfidfFeaturizer:
+        """Fit on the output of :meth:`analyze`."""
+        if not (self.use_words or self.use_chars):
+            raise ValueError("TfidfFeaturizer needs use_words or use_chars")
+        if len(docs) == 0:
+            raise InputTypeError("cannot fit on an empty list of texts")
+        self.word_vectorizer_ = None
+        self.char_vectorizer_ = None
+        if self.use_words:
+            self.word_vectorizer_ = self._vectorizer(analyzer=_identity, lowercase=False)
+            self.word_vectorizer_.fit([d.words for d in docs])
+        if self.use_chars:
+            self.char_vectorizer_ = self._vectorizer(analyzer="char", ngram_range=self.char_ngram_range)
+            self.char_vectorizer_.fit([d.chars for d in docs])
+        self.n_features_out_ = len(self.get_feature_names_out())
+        return self
+
+    def transform_analyzed(self, docs: Sequence[AnalyzedText]) -> sp.csr_matrix:
+        """Transform the output of :meth:`analyze` into a sparse matrix."""
+        if not hasattr(self, "n_features_out_"):
+            raise NotFittedError("this TfidfFeaturizer is not fitted yet; call fit first")
+        blocks = []
+        if self.word_vectorizer_ is not None:
+            blocks.append(self.word_vectorizer_.transform([d.words for d in docs]))
+        if self.char_vectorizer_ is not None:
+            chars = self.char_vectorizer_.transform([d.chars for d in docs])
+            blocks.append(chars * self.char_weight if self.char_weight != 1.0 else chars)
+        return sp.hstack(blocks, format="csr", dtype=np.float32) if len(blocks) > 1 else blocks[0].tocsr()
+
+    def fit(self, X: Iterable[str], y: object = None) -> TfidfFeaturizer:
+        """Learn vocabulary and IDF from a list of texts."""
+        return self.fit_analyzed(self.analyze(X))
+
+    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
+        """Map a list of texts to TF-IDF rows (one per text)."""
+        return self.transform_analyzed(self.analyze(X))
+
+    def fit_transform(self, X: Iterable[str], y: object = None, **fit_params: object) -> sp.csr_matrix:
+        docs = self.analyze(X)
+        return self.fit_analyzed(docs).transform_analyzed(docs)
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """Feature names: ``w:<word n-gram>`` then ``c:<character n-gram>``."""
+        if not hasattr(self, "word_vectorizer_"):
+            raise NotFittedError("this TfidfFeaturizer is not fitted yet; call fit first")
+        names: list[str] = []
+        if self.word_vectorizer_ is not None:
+            names += [WORD_PREFIX + n for n in self.word_vectorizer_.get_feature_names_out()]
+        if self.char_vectorizer_ is not None:
+            names += [CHAR_PREFIX + n for n in self.char_vectorizer_.get_feature_names_out()]
+        return np.asarray(names, dtype=object)

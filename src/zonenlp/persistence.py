@@ -1,0 +1,148 @@
+"""Saving and loading models, with a manifest that vouches for each file.
+
+A model is a joblib file plus a JSON manifest beside it (``model.joblib`` ->
+``model.json``) recording the versions it was made with, its labels, the hash
+of its training data, its evaluation figures and the sha256 of the model file.
+Unpickling runs code, so :func:`load` computes the file's sha256 first and
+refuses any file that does not match its manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import warnings
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+from .errors import ModelFileError, ModelIntegrityError, NotFittedError, ZonenlpVersionWarning
+
+__all__ = ["save", "load", "read_manifest", "manifest_path", "default_model_path", "DEFAULT_MODEL_FILE"]
+
+DEFAULT_MODEL_FILE = "zonenlp-themes.joblib"
+MANIFEST_FORMAT = "zonenlp-manifest/1"
+
+
+def manifest_path(model_path: str | Path) -> Path:
+    """The manifest that belongs to ``model_path`` (same name, ``.json``)."""
+    return Path(model_path).with_suffix(".json")
+
+
+def default_model_path() -> Path:
+    """Where the shipped model is installed (the package resource ``zonenlp._models``)."""
+    return Path(str(resources.files("zonenlp._models").joinpath(DEFAULT_MODEL_FILE)))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    import jieba
+    import numpy
+    import sklearn
+
+    return {
+        "zonenlp": __version__,
+        "scikit-learn": sklearn.__version__,
+        "jieba": jieba.__version__,
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None, notes: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` to ``path`` (joblib) and its manifest beside it.
+
+    ``metrics`` (evaluation figures) and ``notes`` (anything else worth
+    recording, e.g. how the configuration was chosen) go into the manifest.
+    Returns the manifest's path.
+    """
+    import joblib
+
+    if not hasattr(model, "classes_"):
+        raise NotFittedError("only a fitted model can be saved")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path, compress=3)
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "model_file": path.name,
+        "model_sha256": _sha256(path),
+        "model_bytes": path.stat().st_size,
+        "versions": _versions(),
+        "labels": list(model.labels),
+        "thresholds": {str(c): float(t) for c, t in zip(model.classes_, model.thresholds_)},
+        "n_train": int(model.n_train_),
+        "training_data_sha256": model.training_data_sha256_,
+        "cv_scores": model.cv_scores_,
+        "metrics": metrics or {},
+        "notes": notes or {},
+    }
+    target = manifest_path(path)
+    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
+    """The manifest of the model at ``path`` (``None``: the shipped model)."""
+    model_path = Path(path) if path is not None else default_model_path()
+    target = manifest_path(model_path)
+    try:
+        manifest = json.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelFileError(
+            f"no manifest {target} beside {model_path}; zonenlp loads only model files whose sha256 a manifest records"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"cannot read manifest {target}: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise ModelFileError(f"{target} is not a zonenlp manifest (format {MANIFEST_FORMAT})")
+    return manifest
+
+
+def load(path: str | Path | None = None) -> Any:
+    """Load a model saved by :func:`save`; ``None`` loads the shipped default model.
+
+    The file's sha256 must match its manifest, or :class:`ModelIntegrityError`
+    is raised before any byte of it is unpickled. A model saved with other
+    versions of zonenlp, scikit-learn or jieba loads with a
+    :class:`ZonenlpVersionWarning`.
+    """
+    import joblib
+
+    from .classifier import ThemeClassifier
+
+    model_path = Path(path) if path is not None else default_model_path()
+    if not model_path.is_file():
+        raise ModelFileError(f"no model file at {model_path}")
+    manifest = read_manifest(model_path)
+    actual = _sha256(model_path)
+    if actual != manifest.get("model_sha256"):
+        raise ModelIntegrityError(
+            f"{model_path} has sha256 {actual}, but its manifest records {manifest.get('model_sha256')}; "
+            "refusing to unpickle a file that may have been changed"
+        )
+    current = _versions()
+    for package in ("zonenlp", "scikit-learn", "jieba"):
+        saved = manifest.get("versions", {}).get(package)
+        if saved != current[package]:
+            warnings.warn(
+                f"{model_path.name} was saved with {package} {saved}, this is {package} {current[package]}",
+                ZonenlpVersionWarning,
+                stacklevel=2,
+            )
+    try:
+        model = joblib.load(model_path)
+    except Exception as exc:  # a truncated or foreign file fails in many ways inside pickle
+        raise ModelFileError(f"cannot load {model_path}: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(model, ThemeClassifier):
+        raise ModelFileError(f"{model_path} holds a {type(model).__name__}, not a ThemeClassifier")
+    return model

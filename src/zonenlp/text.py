@@ -1,0 +1,87 @@
+"""Text cleaning and splitting a text into paragraphs.
+
+:func:`normalize` is applied to every paragraph before tokenization, so that the
+same words look the same whatever editor or web page they came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .errors import InputTypeError
+
+__all__ = ["normalize", "split_paragraphs", "check_text"]
+
+# Full-width forms of ASCII (U+FF01-U+FF5E) become ASCII, except the punctuation
+# that Chinese typesetting writes full-width on purpose: turning ，：；（） into
+# ASCII would make every paragraph we print look foreign to a Chinese reader,
+# and jieba treats both forms alike.
+_KEEP_FULLWIDTH = set("，！？：；（）")
+_WIDTH_TABLE = {
+    code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULLWIDTH
+}
+_WIDTH_TABLE[0x3000] = 0x20  # ideographic space
+
+# Invisible characters that break words apart without showing: zero-width
+# spaces and joiners, word joiner, BOM, soft hyphen, and bidirectional marks.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+for _ch in _INVISIBLE:
+    _WIDTH_TABLE[ord(_ch)] = None
+
+_SPACES = re.compile(r"\s+")
+# A space between two CJK characters is a layout artefact (justified print
+# columns, copied PDFs), never a word boundary in Chinese.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
+
+
+def check_text(text: object, *, where: str = "text") -> str:
+    """Return ``text`` if it is a ``str``; raise :class:`InputTypeError` otherwise."""
+    if not isinstance(text, str):
+        raise InputTypeError(f"{where} must be str, got {type(text).__name__}: {text!r:.60}")
+    return text
+
+
+def _drop_controls(text: str) -> str:
+    # Category Cc (controls) and Cs (lone surrogates from bad decoding) carry no
+    # text; newlines and tabs are whitespace and handled by the caller.
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+
+
+def normalize(text: str) -> str:
+    """Clean one paragraph for tokenization and display.
+
+    - Unicode NFC composition (combining marks joined to their base);
+    - full-width letters, digits and symbols to ASCII (``ＡＢＣ１２３`` -> ``ABC123``),
+      keeping the Chinese full-width punctuation ``，！？：；（）``;
+    - zero-width, bidirectional and control characters removed;
+    - all whitespace collapsed to one space, spaces between Chinese characters
+      removed, leading and trailing space stripped.
+
+    >>> normalize("　湘潭高新区\u200b新签约项目１０个 ，总投资 39亿元\\n")
+    '湘潭高新区新签约项目10个，总投资 39亿元'
+    """
+    text = check_text(text)
+    text = unicodedata.normalize("NFC", text).translate(_WIDTH_TABLE)
+    text = _drop_controls(text)
+    text = _SPACES.sub(" ", text).strip()
+    return _CJK_SPACE.sub("", text)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split a text into normalized paragraphs, one per non-empty line.
+
+    Chinese news puts one paragraph on a line, so every line break ends a
+    paragraph; blank lines and lines that are empty after :func:`normalize`
+    are dropped. Column breaks inside a paragraph are repaired by the page
+    reader, not here.
+
+    >>> split_paragraphs("第一段。\\n\\n 第二段。\\r\\n")
+    ['第一段。', '第二段。']
+    """
+    text = check_text(text)
+    lines = _LINE_BREAKS.sub("\n", text).split("\n")
+    return [p for p in (normalize(line) for line in lines) if p]

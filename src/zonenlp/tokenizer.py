@@ -1,0 +1,274 @@
+"""Word segmentation with jieba and zonenlp's domain dictionary.
+
+:class:`Tokenizer` owns a private ``jieba.Tokenizer`` and never touches jieba's
+module-level one, so using zonenlp does not change how ``jieba.lcut`` behaves
+for the rest of a program. The jieba dictionary is loaded on first use, not at
+construction or import time.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import InputTypeError, ModelFileError
+from .text import check_text, normalize
+
+__all__ = ["Tokenizer", "tokenize", "default_tokenizer", "load_stopwords", "is_number_token"]
+
+# Units that stay attached to the number before them, longest first so that
+# 亿美元 wins over 亿 and 平方公里 over 公里.
+_UNITS = sorted(
+    """亿美元 万美元 亿欧元 亿港元 亿元 万元 千元 元 亿 万 千 百 平方公里 万平方米 平方米 公里 千米 米 公顷 万亩 亩
+    万吨 吨 万千瓦 千瓦 兆瓦 吉瓦 瓦 % ‰ 个百分点 百分点 倍 个 家 批次 批 名 人次 万人 人 项 套 台 辆 架 件 条 所 位 支
+    场次 场 次 期 届 户 栋 座 款 种 类 强 余 岁 小时 天 周 季度 个月 月份 年 月 日""".split(),
+    key=len,
+    reverse=True,
+)
+_NUMBER = r"\d+(?:[.,]\d+)*"
+# A date (2024年3月29日, 3月29日, 2024年), a range (1-3月), or a number with
+# an optional 余/多 and unit (39亿元, 446.83亿元, 300余家, 3.3%) is one token.
+_NUMBER_TOKEN = re.compile(
+    rf"\d{{4}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?"
+    rf"|\d{{1,2}}月\d{{1,2}}日"
+    rf"|{_NUMBER}(?:[-~—至]{_NUMBER})?[余多]?(?:{'|'.join(map(re.escape, _UNITS))})?"
+)
+_IS_NUMBER_TOKEN = re.compile(rf"(?:{_NUMBER_TOKEN.pattern})")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_SPACE = re.compile(r"^\s+$")
+_PUNCT = re.compile(r"^[\W_]+$")
+
+# Words naming the kind of zone: a place name before one of them is part of the
+# zone's name (湘潭 + 高新区 -> 湘潭高新区).
+ZONE_SUFFIXES = frozenset(
+    """高新区 经开区 开发区 高新技术产业开发区 经济技术开发区 经济开发区 新区 自贸区 综保区 综合保税区 示范区
+    试验区 产业园 产业园区 工业园 工业园区 科技园 科学城 保税区 新城""".split()
+)
+# A word of the general dictionary this frequent is an ordinary word (支持, 推动),
+# not the name of a place; rarer or unknown words before a zone word are names.
+_COMMON_WORD_FREQ = 200
+
+
+def _resource_text(name: str) -> str:
+    return resources.files("zonenlp.resources").joinpath(name).read_text(encoding="utf-8")
+
+
+def _word_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    """The shipped Chinese stop-word list (function words and empty news verbs)."""
+    return frozenset(_word_lines(_resource_text("stopwords.txt")))
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(_word_lines(_resource_text("places.txt")))
+
+
+def _read_user_dict(user_dict: str | Path | None) -> list[tuple[str, str | None]]:
+    if user_dict is None:
+        text = _resource_text("userdict.txt")
+    else:
+        try:
+            text = Path(user_dict).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelFileError(f"cannot read user dictionary {user_dict}: {exc}") from exc
+    entries = []
+    for line in _word_lines(text):
+        parts = line.split()
+        entries.append((parts[0], parts[-1] if len(parts) > 1 and parts[-1].isalpha() and parts[-1].isascii() else None))
+    return entries
+
+
+_engine_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _build_engine(user_dict: str | None, extra_words: tuple[str, ...]) -> tuple[Any, frozenset[str]]:
+    """A private ``jieba.Tokenizer`` with the domain dictionary loaded.
+
+    Cached per dictionary, so Tokenizers with the same dictionaries (the
+    default one, the one inside a loaded model) share one engine instead of
+    each loading jieba's 20 MB dictionary again. jieba's own module-level
+    tokenizer is never used or changed.
+    """
+    with _engine_lock:
+        import jieba  # deferred: importing jieba costs time a user may not need
+
+        engine = jieba.Tokenizer()
+        engine.initialize()
+        entries = _read_user_dict(user_dict) + [(w, None) for w in extra_words]
+        for word, tag in entries:
+            engine.add_word(word, tag=tag)
+        return engine, frozenset(w for w, _ in entries)
+
+
+def is_number_token(token: str) -> bool:
+    """True for tokens such as ``39亿元``, ``3.3%``, ``2024年`` or ``27批次``."""
+    return _IS_NUMBER_TOKEN.fullmatch(token) is not None
+
+
+class Tokenizer:
+    """Chinese word segmentation tuned for development-zone news.
+
+    Parameters
+    ----------
+    user_dict:
+        Path to a dictionary file (one ``term [POS]`` per line, ``#`` comments).
+        ``None`` uses the shipped domain dictionary.
+    extra_words:
+        More terms to keep whole, added after ``user_dict``.
+    hmm:
+        Let jieba's HMM find words missing from the dictionaries (names).
+    keep_punctuation:
+        Keep punctuation tokens (dropped by default; whitespace is always dropped).
+
+    Tokens come out normalized (see :func:`zonenlp.text.normalize`); numbers keep
+    their unit (``39亿元``, ``3.3%``, ``27批次``); a place name followed by a zone
+    word is one token (``湘潭高新区``).
+
+    The jieba dictionary is built on the first call to :meth:`tokenize`, not
+    when the object is made; a pickled Tokenizer carries its settings only and
+    rebuilds its jieba instance lazily after unpickling.
+    """
+
+    def __init__(
+        self,
+        user_dict: str | Path | None = None,
+        extra_words: Iterable[str] = (),
+        hmm: bool = True,
+        keep_punctuation: bool = False,
+    ) -> None:
+        self.user_dict = user_dict
+        self.extra_words = extra_words
+        self.hmm = hmm
+        self.keep_punctuation = keep_punctuation
+        self._jieba: Any = None
+        self._domain_words: frozenset[str] = frozenset()
+        self._lock = threading.Lock()
+
+    # -- pickling: settings only, the jieba instance is rebuilt on demand ----
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["extra_words"] = tuple(self.extra_words)
+        state["_jieba"] = None
+        state["_domain_words"] = frozenset()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return (
+            f"Tokenizer(user_dict={self.user_dict!r}, extra_words={tuple(self.extra_words)!r}, "
+            f"hmm={self.hmm!r}, keep_punctuation={self.keep_punctuation!r})"
+        )
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        """The shipped stop-word list."""
+        return load_stopwords()
+
+    @property
+    def domain_words(self) -> frozenset[str]:
+        """Terms of the domain dictionary and ``extra_words`` (loads the dictionary)."""
+        self._engine()
+        return self._domain_words
+
+    def _engine(self) -> Any:
+        if self._jieba is None:
+            with self._lock:
+                if self._jieba is None:
+                    extra = tuple(check_text(w, where="extra word") for w in self.extra_words)
+                    user_dict = str(self.user_dict) if self.user_dict is not None else None
+                    self._jieba, self._domain_words = _build_engine(user_dict, extra)
+        return self._jieba
+
+    def _is_place(self, token: str, freq: dict[str, int]) -> bool:
+        if token in _places():
+            return True
+        return (
+            2 <= len(token) <= 4
+            and _CJK.match(token) is not None
+            and token not in load_stopwords()
+            and freq.get(token, 0) < _COMMON_WORD_FREQ
+        )
+
+    def _merge_zone_names(self, tokens: list[str], freq: dict[str, int]) -> list[str]:
+        out: list[str] = []
+        for token in tokens:
+            if token in ZONE_SUFFIXES:
+                # up to two place tokens before the zone word: 武汉 + 东湖 + 高新区
+                start = len(out)
+                while start > 0 and len(out) - start < 2 and self._is_place(out[start - 1], freq):
+                    start -= 1
+                if start < len(out):
+                    token = "".join(out[start:]) + token
+                    del out[start:]
+            out.append(token)
+        return out
+
+    def segment(self, text: str) -> list[str]:
+        """Segment one text into words, punctuation tokens included (whitespace never).
+
+        Phrase building needs the punctuation to know where runs of words end.
+        """
+        text = normalize(check_text(text))
+        engine = self._engine()
+        raw: list[str] = []
+        position = 0
+        for match in _NUMBER_TOKEN.finditer(text):
+            if match.start() > position:
+                raw.extend(engine.cut(text[position : match.start()], HMM=self.hmm))
+            raw.append(match.group())
+            position = match.end()
+        if position < len(text):
+            raw.extend(engine.cut(text[position:], HMM=self.hmm))
+        return self._merge_zone_names([t for t in raw if not _SPACE.match(t)], engine.FREQ)
+
+    def tokenize(self, text: str) -> list[str]:
+        """Segment one text into words (punctuation dropped unless ``keep_punctuation``).
+
+        >>> Tokenizer().tokenize("湘潭高新区新签约亿元以上项目10个，总投资额39亿元")
+        ['湘潭高新区', '新', '签约', '亿元以上项目', '10个', '总投资额', '39亿元']
+        """
+        tokens = self.segment(text)
+        if self.keep_punctuation:
+            return tokens
+        return [t for t in tokens if not _PUNCT.match(t)]
+
+    __call__ = tokenize
+
+    def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
+        """Tokenize each text; raise :class:`InputTypeError` naming the first non-str item."""
+        out = []
+        for index, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputTypeError(f"texts[{index}] must be str, got {type(text).__name__}: {text!r:.60}")
+            out.append(self.tokenize(text))
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_tokenizer() -> Tokenizer:
+    """The shared default :class:`Tokenizer` (built once, on first use)."""
+    return Tokenizer()
+
+
+def tokenize(text: str) -> list[str]:
+    """Segment ``text`` into words with the default :class:`Tokenizer`.
+
+    >>> tokenize("湘潭高新区打好招商引资主动仗")
+    ['湘潭高新区', '打好', '招商引资主动仗']
+    """
+    return default_tokenizer().tokenize(text)
