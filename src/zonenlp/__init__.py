@@ -37,8 +37,8 @@ _LAZY = {
     "TfidfFeaturizer": "features",
     "ThemeClassifier": "classifier",
     "THEMES": "classifier",
-    "KeywordExtractor": "keywords",
-    "keywords": "keywords",
+    "KeywordExtractor": "keyword_extraction",
+    "keywords": "keyword_extraction",
     "save": "persistence",
     "load": "persistence",
     "read_manifest": "persistence",
@@ -75,7 +75,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .classifier import THEMES, ThemeClassifier
     from .corpus import read_labelled
     from .features import TfidfFeaturizer
-    from .keywords import KeywordExtractor, keywords
+    from .keyword_extraction import KeywordExtractor, keywords
     from .persistence import load, read_manifest, save
     from .text import normalize, split_paragraphs
     from .tokenizer import Tokenizer, tokenize

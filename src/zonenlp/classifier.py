@@ -23,6 +23,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
+from .text import normalize
 from .features import CHAR_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
 
 __all__ = ["ThemeClassifier", "THEMES", "check_label_lists", "multilabel_scores"]
@@ -322,13 +323,20 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     # -- prediction -------------------------------------------------------------
     def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
-        """Probability of each label for each text, shape ``(n, len(self.labels))``."""
+        """Probability of each label for each text, shape ``(n, len(self.labels))``.
+
+        A text that is empty after normalization (blank, only invisible
+        characters) has probability 0 for every label: there is nothing in it
+        to be about.
+        """
         self._check_fitted()
         texts = check_texts(texts)
         if not texts:
             return np.zeros((0, len(self.classes_)))
         X = self.featurizer_.transform(texts)
-        return self._positive_proba(self.estimators_, X)
+        proba = self._positive_proba(self.estimators_, X)
+        proba[[not normalize(t) for t in texts]] = 0.0
+        return proba
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
         out = []

@@ -70,7 +70,7 @@ def _format_keywords(pairs: Sequence[tuple[str, float]]) -> str:
 
 
 def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
-    from .keywords import keywords
+    from .keyword_extraction import keywords
     from .persistence import load
     from .text import split_paragraphs
 
@@ -113,7 +113,7 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
-    from .keywords import keywords
+    from .keyword_extraction import keywords
     from .text import split_paragraphs
 
     text = _read_input(args.file)

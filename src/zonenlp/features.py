@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .errors import InputTypeError, NotFittedError
+from .errors import InputTypeError, NotFittedError, TrainingDataError
 from .text import normalize
 from .tokenizer import Tokenizer, default_tokenizer, is_number_token, load_stopwords
 
@@ -164,12 +164,18 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
             raise InputTypeError("cannot fit on an empty list of texts")
         self.word_vectorizer_ = None
         self.char_vectorizer_ = None
-        if self.use_words:
-            self.word_vectorizer_ = self._vectorizer(analyzer=_identity, lowercase=False)
-            self.word_vectorizer_.fit([d.words for d in docs])
-        if self.use_chars:
-            self.char_vectorizer_ = self._vectorizer(analyzer="char", ngram_range=self.char_ngram_range)
-            self.char_vectorizer_.fit([d.chars for d in docs])
+        try:
+            if self.use_words:
+                self.word_vectorizer_ = self._vectorizer(analyzer=_identity, lowercase=False)
+                self.word_vectorizer_.fit([d.words for d in docs])
+            if self.use_chars:
+                self.char_vectorizer_ = self._vectorizer(analyzer="char", ngram_range=self.char_ngram_range)
+                self.char_vectorizer_.fit([d.chars for d in docs])
+        except ValueError as exc:  # scikit-learn's "empty vocabulary" / "no terms remain"
+            raise TrainingDataError(
+                f"no features left to learn from {len(docs)} texts with min_df={self.min_df!r}, "
+                f"max_df={self.max_df!r} ({exc}); give more or longer texts, or lower min_df"
+            ) from exc
         self.n_features_out_ = len(self.get_feature_names_out())
         return self
 

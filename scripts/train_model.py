@@ -1,0 +1,115 @@
+"""Turn data/ into the shipped model in models/ and the keyword IDF table.
+
+Reproducible: fixed seeds, fixed split, no network. Steps:
+
+1. the keyword IDF table ``src/zonenlp/resources/idf.tsv`` from every authored
+   paragraph (train and test; never the seed page);
+2. the configuration: the one in ``CONFIG`` below, chosen by
+   ``benchmarks/select_model.py`` (cross-validation on the training split only);
+3. a model fitted on the training split, scored on the test split and on the
+   seed page (figures for the manifest);
+4. the shipped model: the same configuration fitted on the full authored corpus
+   (train + test), saved to ``models/zonenlp-themes.joblib`` with its manifest.
+
+    python scripts/train_model.py
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from zonenlp.classifier import THEMES, ThemeClassifier  # noqa: E402
+from zonenlp.corpus import read_labelled, texts_and_labels  # noqa: E402
+from zonenlp.features import TfidfFeaturizer  # noqa: E402
+from zonenlp.persistence import DEFAULT_MODEL_FILE, save  # noqa: E402
+from zonenlp.tokenizer import default_tokenizer, is_number_token  # noqa: E402
+
+DATA = ROOT / "data" / "themes"
+IDF_PATH = ROOT / "src" / "zonenlp" / "resources" / "idf.tsv"
+MODEL_PATH = ROOT / "models" / DEFAULT_MODEL_FILE
+
+# Chosen by benchmarks/select_model.py on the training split; see the manifest's notes.
+CONFIG = {
+    "featurizer": {"use_words": True, "use_chars": True, "word_ngram_range": (1, 2), "char_ngram_range": (1, 3)},
+    "classifier": {"estimator": "logreg", "C": 10.0},
+}
+
+
+def build_model() -> ThemeClassifier:
+    """A fresh, unfitted model of the shipped configuration."""
+    return ThemeClassifier(
+        featurizer=TfidfFeaturizer(**CONFIG["featurizer"]),
+        label_order=THEMES,
+        random_state=0,
+        **CONFIG["classifier"],
+    )
+
+
+def write_idf(texts: list[str]) -> None:
+    tokenizer = default_tokenizer()
+    df: Counter[str] = Counter()
+    for text in texts:
+        df.update({t for t in tokenizer.tokenize(text) if len(t) > 1 and not is_number_token(t)})
+    n = len(texts)
+    lines = [f"#documents\t{n}"]
+    for word, count in sorted(df.items(), key=lambda item: (-item[1], item[0])):
+        lines.append(f"{word}\t{math.log((1 + n) / (1 + count)) + 1:.4f}")
+    IDF_PATH.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {IDF_PATH.relative_to(ROOT)}: {len(df)} words from {n} paragraphs")
+
+
+def summary(scores: dict) -> dict:
+    return {
+        "macro_f1": round(scores["macro_f1"], 4),
+        "micro_f1": round(scores["micro_f1"], 4),
+        "exact_match": round(scores["exact_match"], 4),
+        "other_f1": round(scores["other_f1"], 4),
+        "n": scores["n"],
+        "per_label_f1": {k: round(v["f1"], 4) for k, v in scores["per_label"].items()},
+    }
+
+
+def main() -> None:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    train = read_labelled(DATA / "train.jsonl")
+    test = read_labelled(DATA / "test.jsonl")
+    seed = read_labelled(DATA / "seed.jsonl")
+    write_idf([r["text"] for r in train + test])
+
+    started = time.perf_counter()
+    split_model = build_model().fit(*texts_and_labels(train), groups=[r["group"] for r in train])
+    metrics = {
+        "train_split_cv": summary(split_model.cv_scores_),
+        "test_split": summary(split_model.evaluate(*texts_and_labels(test))),
+        "seed_page_model_trained_on_train_split": summary(split_model.evaluate(*texts_and_labels(seed))),
+    }
+    full = train + test
+    model = build_model().fit(*texts_and_labels(full), groups=[r["group"] for r in full])
+    metrics["full_corpus_cv"] = summary(model.cv_scores_)
+    metrics["seed_page"] = summary(model.evaluate(*texts_and_labels(seed)))
+    elapsed = time.perf_counter() - started
+    notes = {
+        "trained_by": "python scripts/train_model.py",
+        "training_data": ["data/themes/train.jsonl", "data/themes/test.jsonl"],
+        "never_trained_on": "data/themes/seed.jsonl",
+        "config": CONFIG,
+        "training_seconds_both_fits": round(elapsed, 1),
+    }
+    manifest = save(model, MODEL_PATH, metrics=metrics, notes=notes)
+    print(json.dumps(metrics, ensure_ascii=False, indent=1))
+    print(f"saved {MODEL_PATH.relative_to(ROOT)} ({MODEL_PATH.stat().st_size / 1e6:.1f} MB) and {manifest.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+from zonenlp import InputTypeError, InputValueError, NotFittedError, TfidfFeaturizer, ThemeClassifier, TrainingDataError
+from zonenlp.classifier import multilabel_scores
+
+
+def test_fit_predict_shapes_and_label_order(tiny_model, tiny_corpus):
+    texts, labels = tiny_corpus
+    assert tiny_model.labels == ("investment", "talent")
+    proba = tiny_model.predict_proba(texts)
+    assert proba.shape == (len(texts), 2) and ((proba >= 0) & (proba <= 1)).all()
+    predicted = tiny_model.predict(texts)
+    assert all(set(p) <= {"investment", "talent"} for p in predicted)
+    assert tiny_model.evaluate(texts, labels)["micro_f1"] > 0.8  # it learned its own training data
+
+
+def test_thresholds_are_chosen_by_cross_validation(tiny_corpus):
+    texts, labels = tiny_corpus
+    model = ThemeClassifier(cv=3).fit(texts, labels)
+    assert model.cv_scores_ is not None and model.cv_scores_["n"] == len(texts)
+    assert ((model.thresholds_ > 0) & (model.thresholds_ < 1)).all()
+    assert ThemeClassifier(threshold=0.5).fit(texts, labels).cv_scores_ is None
+
+
+def test_multilabel_and_empty_predictions(tiny_model):
+    both = tiny_model.predict(["科技招商引进人才团队项目，一个人才带来一个项目，签约人才项目5个"])[0]
+    assert set(both) == {"investment", "talent"}
+    assert tiny_model.predict(["全区地区生产总值增长6%"]) == [[]]
+
+
+def test_any_label_set_trains():
+    texts = ["今天晴朗无云", "明天有大雨", "球队赢得比赛", "运动员打破纪录", "阳光明媚气温高", "比赛进入加时"] * 2
+    labels = [["weather"], ["weather"], ["sport"], ["sport"], ["weather"], ["sport"]] * 2
+    model = ThemeClassifier(threshold=0.5, featurizer=None).fit(texts, labels)
+    assert model.labels == ("sport", "weather")
+    assert model.predict(["大雨和阳光"])[0] == ["weather"]
+
+
+def test_threshold_mapping_and_float():
+    texts = ["招商签约", "人才引进", "招商推介", "人才公寓"] * 3
+    labels = [["a"], ["b"], ["a"], ["b"]] * 3
+    m = ThemeClassifier(threshold={"a": 0.3, "b": 0.7}).fit(texts, labels)
+    assert list(m.thresholds_) == [0.3, 0.7]
+    with pytest.raises(InputValueError):
+        ThemeClassifier(threshold={"a": 0.3}).fit(texts, labels)
+
+
+def test_few_examples_fall_back_to_half_with_a_warning():
+    texts = ["招商签约项目", "人才公寓入住", "招商推介会", "道路建设"]
+    with pytest.warns(UserWarning, match="threshold 0.5"):
+        m = ThemeClassifier(featurizer=TfidfFeaturizer(min_df=1)).fit(texts, [["a"], ["b"], ["a"], []])
+    assert list(m.thresholds_) == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("estimator", ["svm", "nb"])
+def test_other_estimators(tiny_corpus, estimator):
+    texts, labels = tiny_corpus
+    m = ThemeClassifier(estimator=estimator, cv=3).fit(texts, labels)
+    assert m.predict_proba(texts).shape == (len(texts), 2)
+    assert m.explain(texts[0], k=3) is not None
+
+
+def test_groups_keep_folds_apart(tiny_corpus):
+    texts, labels = tiny_corpus
+    groups = [i // 2 for i in range(len(texts))]
+    m = ThemeClassifier(cv=3).fit(texts, labels, groups=groups)
+    assert m.cv_scores_["n"] == len(texts)
+
+
+def test_too_little_text_for_min_df_is_a_clear_error():
+    with pytest.raises(TrainingDataError, match="min_df"):
+        ThemeClassifier(threshold=0.5).fit(["甲", "乙"], [["x"], []])
+
+
+def test_training_data_errors():
+    with pytest.raises(TrainingDataError, match="no labels"):
+        ThemeClassifier().fit(["a", "b"], [[], []])
+    with pytest.raises(TrainingDataError, match="positive"):
+        ThemeClassifier().fit(["a", "b"], [["x"], ["x"]])
+    with pytest.raises(TrainingDataError, match="label_order"):
+        ThemeClassifier(label_order=["x"]).fit(["a", "b"], [["x"], ["y"]])
+    with pytest.raises(InputValueError, match="2 texts but 1"):
+        ThemeClassifier().fit(["a", "b"], [["x"]])
+    with pytest.raises(InputTypeError, match=r"label_lists\[0\]"):
+        ThemeClassifier().fit(["a", "b"], ["x", []])
+    with pytest.raises(InputValueError, match="unknown estimator"):
+        ThemeClassifier(estimator="forest", threshold=0.5).fit(["招商", "人才"] * 3, [["x"], []] * 3)
+
+
+def test_prediction_errors(tiny_model):
+    with pytest.raises(NotFittedError):
+        ThemeClassifier().predict(["文本"])
+    with pytest.raises(InputTypeError, match="single str"):
+        tiny_model.predict("一段文本")
+    with pytest.raises(InputTypeError, match=r"texts\[2\]"):
+        tiny_model.predict(["甲", "乙", float("nan")])
+    assert tiny_model.predict([]) == []
+    assert tiny_model.predict_proba([]).shape == (0, 2)
+    assert tiny_model.predict(["", " \u200b "]) == [[], []]
+    assert not tiny_model.predict_proba([""]).any()
+
+
+def test_explain_names_the_terms_that_drove_each_theme(tiny_model):
+    text = "高新区招商小分队赴深圳开展招商活动，签约项目6个"
+    explanation = tiny_model.explain(text, k=4)
+    assert set(explanation) == set(tiny_model.predict([text])[0]) == {"investment"}
+    terms = explanation["investment"]
+    assert 1 <= len(terms) <= 4
+    assert all(w > 0 for _, w in terms)
+    assert any("招商" in t for t, _ in terms)
+    assert tiny_model.explain("全区地区生产总值增长6%") == {}
+    with pytest.raises(InputValueError):
+        tiny_model.explain(text, k=0)
+
+
+def test_theme_keywords(tiny_model):
+    top = tiny_model.theme_keywords(5)
+    assert set(top) == {"investment", "talent"}
+    for theme, pairs in top.items():
+        weights = [w for _, w in pairs]
+        assert 0 < len(pairs) <= 5 and weights == sorted(weights, reverse=True) and min(weights) > 0
+    assert any("招商" in w for w, _ in top["investment"])
+    assert not any("招商" in w for w, _ in top["talent"])
+
+
+def test_pickle_and_params(tiny_model, tiny_corpus):
+    texts, _ = tiny_corpus
+    again = pickle.loads(pickle.dumps(tiny_model))
+    np.testing.assert_allclose(again.predict_proba(texts), tiny_model.predict_proba(texts), rtol=1e-6)
+    params = ThemeClassifier(C=3.0, label_order=("a", "b")).get_params()
+    assert params["C"] == 3.0 and params["label_order"] == ("a", "b")
+
+
+def test_fit_is_reproducible(tiny_corpus):
+    texts, labels = tiny_corpus
+    a = ThemeClassifier(cv=3).fit(texts, labels)
+    b = ThemeClassifier(cv=3).fit(texts, labels)
+    assert list(a.thresholds_) == list(b.thresholds_)
+    assert a.training_data_sha256_ == b.training_data_sha256_
+
+
+def test_multilabel_scores():
+    truth = np.array([[1, 0], [0, 1], [0, 0], [1, 1]], dtype=bool)
+    pred = np.array([[1, 0], [0, 0], [0, 0], [1, 1]], dtype=bool)
+    s = multilabel_scores(truth, pred, ["a", "b"])
+    assert s["per_label"]["a"]["f1"] == 1.0
+    assert s["per_label"]["b"]["recall"] == 0.5 and s["per_label"]["b"]["precision"] == 1.0
+    assert s["exact_match"] == 0.75
+    assert s["other_f1"] == pytest.approx(2 / 3)

@@ -1,0 +1,82 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from zonenlp.cli import main
+from conftest import SEED_PAGE
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_tag_table_covers_every_paragraph(capsys):
+    code, out, _ = run(capsys, "tag", str(SEED_PAGE))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["#", "themes", "keywords"]
+    n_paragraphs = sum(1 for line in SEED_PAGE.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert len(lines) == 2 + n_paragraphs
+
+
+def test_tag_jsonl_and_csv(capsys):
+    code, out, _ = run(capsys, "tag", str(SEED_PAGE), "--format", "jsonl", "-k", "3")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and rows
+    assert set(rows[0]) == {"index", "text", "themes", "scores", "keywords"}
+    assert all(len(r["keywords"]) <= 3 for r in rows)
+    assert all(set(r["themes"]) <= {"investment", "environment", "talent", "outreach"} for r in rows)
+    code, out, _ = run(capsys, "tag", str(SEED_PAGE), "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(out)))
+    assert len(table) == len(rows) and "score_investment" in table[0]
+
+
+def test_tag_reads_stdin(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("园区举办科普讲座，走进小学开展科学课。\n".encode("utf-8"))))
+    code, out, _ = run(capsys, "tag", "-", "--format", "jsonl")
+    assert code == 0 and len(out.splitlines()) == 1
+
+
+def test_keywords_command(capsys):
+    code, out, _ = run(capsys, "keywords", str(SEED_PAGE), "--whole", "--format", "jsonl", "-k", "5")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 1 and len(rows[0]["keywords"]) == 5
+
+
+def test_train_and_evaluate(tmp_path, capsys):
+    data = tmp_path / "d.jsonl"
+    from conftest import TINY
+
+    data.write_text("\n".join(json.dumps({"text": t, "labels": l}, ensure_ascii=False) for t, l in TINY), encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    code, out, _ = run(capsys, "train", str(data), "-o", str(model), "--cv", "3", "--labels", "investment,talent")
+    assert code == 0 and model.exists() and "macro F1" in out
+    code, out, _ = run(capsys, "evaluate", str(data), "--model", str(model), "--format", "json")
+    assert code == 0 and json.loads(out)["n"] == len(TINY)
+
+
+def test_errors_are_messages_not_tracebacks(tmp_path, capsys):
+    code, _, err = run(capsys, "tag", str(tmp_path / "missing.txt"))
+    assert code == 2 and err.startswith("zonenlp: error: cannot read")
+    bad = tmp_path / "gbk.txt"
+    bad.write_bytes("招商引资".encode("gb18030"))
+    code, _, err = run(capsys, "tag", str(bad))
+    assert code == 2 and "not UTF-8" in err
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "a", "labels": []}\n{oops\n', encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(broken))
+    assert code == 2 and "broken.jsonl:2" in err
+    with pytest.raises(SystemExit):
+        main(["tag", str(SEED_PAGE), "-k", "0"])
+
+
+@pytest.mark.parametrize("command", ["tag", "keywords", "train", "evaluate"])
+def test_help_of_each_command(command):
+    out = subprocess.run([sys.executable, "-m", "zonenlp", command, "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "example:" in out.stdout

@@ -1,0 +1,35 @@
+"""The shipped model on the seed page: the one real document we were given, never trained on."""
+
+import json
+
+import zonenlp
+from zonenlp.corpus import texts_and_labels
+from zonenlp.persistence import read_manifest
+from zonenlp.text import split_paragraphs
+
+THEMES = {"investment", "environment", "talent", "outreach"}
+
+
+def test_every_paragraph_of_the_seed_page_gets_a_theme_list(shipped_model, seed_page_text):
+    paragraphs = split_paragraphs(seed_page_text)
+    predictions = shipped_model.predict(paragraphs)
+    assert len(predictions) == len(paragraphs) > 50
+    assert all(set(p) <= THEMES for p in predictions)
+    assert sum(bool(p) for p in predictions) > len(paragraphs) / 2
+
+
+def test_seed_set_figures_are_the_manifests(shipped_model, seed_set):
+    # The manifest must tell the truth: recompute its seed-page figures.
+    scores = shipped_model.evaluate(*texts_and_labels(seed_set))
+    recorded = read_manifest()["metrics"]["seed_page"]
+    assert round(scores["macro_f1"], 4) == recorded["macro_f1"]
+    assert scores["n"] == recorded["n"] == len(seed_set)
+
+
+def test_the_snippet_of_the_readme(shipped_model, seed_set):
+    paragraph = seed_set[1]["text"]
+    assert zonenlp.tokenize("湘潭高新区打好招商引资主动仗")[0] == "湘潭高新区"
+    assert zonenlp.keywords(paragraph, k=10)
+    assert shipped_model.predict_proba([paragraph]).shape == (1, 4)
+    explanation = shipped_model.explain(paragraph, k=5)
+    assert set(explanation) == set(shipped_model.predict([paragraph])[0])

@@ -1,0 +1,60 @@
+import pytest
+
+from zonenlp import InputTypeError, InputValueError, KeywordExtractor, keywords
+
+PARAGRAPH = (
+    "湘潭高新区召开招商引资动员大会，部署全年招商引资工作，聚焦主导产业建立“两优三特一融”产业招商图谱，"
+    "全面实施专题招商、靶向招商。湘潭高新区还将持续优化营商环境。"
+)
+
+
+def test_keywords_are_ranked_pairs():
+    result = keywords(PARAGRAPH, k=8)
+    assert 1 <= len(result) <= 8
+    words = [w for w, _ in result]
+    scores = [s for _, s in result]
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(words)) == len(words)
+    assert all(w in PARAGRAPH for w in words)
+
+
+def test_zone_names_and_quoted_programmes_are_whole():
+    words = [w for w, _ in keywords(PARAGRAPH, k=10)]
+    assert "湘潭高新区" in words and "两优三特一融" in words
+    assert "湘潭" not in words and "高新区" not in words
+    assert not any(w != "两优三特一融" and w in "两优三特一融" for w in words)
+
+
+def test_stop_words_and_numbers_are_not_keywords():
+    words = [w for w, _ in keywords("我们在今年进一步推动发展，完成39亿元，增长3.3%，园区签约项目。", k=10)]
+    assert not {"我们", "今年", "进一步", "推动", "发展", "39亿元", "3.3%"} & set(words)
+    assert "签约" not in words or "项目" in words or True  # verbs may stay out; numbers never in
+
+
+def test_recurring_noun_runs_become_phrases():
+    text = "园区建设数字经济产业园。数字经济产业园已入驻企业30家，数字经济产业园将扩建。"
+    words = [w for w, _ in keywords(text, k=5)]
+    assert any(w.startswith("数字经济") and len(w) > 4 for w in words)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b", "。，！", "的了吗", "123 456"])
+def test_empty_or_contentless_text_has_no_keywords(text):
+    assert keywords(text) == []
+
+
+def test_short_input():
+    assert [w for w, _ in keywords("科普基地", k=3)] == ["科普基地"]
+
+
+def test_bad_arguments():
+    with pytest.raises(InputTypeError):
+        keywords(None)  # type: ignore[arg-type]
+    with pytest.raises(InputValueError):
+        keywords("招商引资", k=0)
+
+
+def test_extractor_uses_given_tokenizer():
+    from zonenlp import Tokenizer
+
+    extractor = KeywordExtractor(tokenizer=Tokenizer(extra_words=["春暖湘商"]))
+    assert "春暖湘商" in [w for w, _ in extractor.extract("开展春暖湘商活动，春暖湘商成效明显", k=3)]

@@ -1,0 +1,98 @@
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from zonenlp import InputTypeError, Tokenizer, tokenize
+from zonenlp.tokenizer import is_number_token
+
+
+@pytest.fixture(scope="module")
+def tok():
+    return Tokenizer()
+
+
+def test_domain_terms_stay_whole(tok):
+    tokens = tok.tokenize("湘潭高新区把招商引资作为一把手工程，优化营商环境，引进双创人才，建设科普基地")
+    for term in ["湘潭高新区", "招商引资", "一把手工程", "营商环境", "双创人才", "科普基地"]:
+        assert term in tokens
+
+
+@pytest.mark.parametrize("text,token", [
+    ("总投资额39亿元", "39亿元"),
+    ("合同投资额446.83亿元", "446.83亿元"),
+    ("招商27批次", "27批次"),
+    ("增长3.3%", "3.3%"),
+    ("上榜企业300余家", "300余家"),
+    ("3月29日召开大会", "3月29日"),
+    ("今年1-3月", "1-3月"),
+])
+def test_numbers_keep_their_units(tok, text, token):
+    assert token in tok.tokenize(text)
+
+
+def test_zone_names_not_in_the_dictionary_are_merged(tok):
+    # 浑南 and 杨凌 are not zone names of the shipped dictionary
+    tokens = tok.tokenize("浑南高新区与杨凌示范区签约")
+    assert "浑南高新区" in tokens and "杨凌示范区" in tokens
+
+
+def test_common_words_are_not_merged_into_zone_names(tok):
+    assert tok.tokenize("支持高新区发展")[:2] == ["支持", "高新区"]
+
+
+def test_punctuation_dropped_unless_asked(tok):
+    assert "，" not in tok.tokenize("招商，引资")
+    assert "，" in Tokenizer(keep_punctuation=True).tokenize("招商，引资")
+
+
+def test_extra_words_are_kept_whole():
+    assert "春暖湘商" in Tokenizer(extra_words=["春暖湘商"]).tokenize("开展春暖湘商活动")
+
+
+def test_user_dict_file(tmp_path):
+    path = tmp_path / "dict.txt"
+    path.write_text("# my terms\n甲乙丙丁 nz\n", encoding="utf-8")
+    assert "甲乙丙丁" in Tokenizer(user_dict=path).tokenize("推进甲乙丙丁工作")
+
+
+def test_tokenize_rejects_non_text(tok):
+    with pytest.raises(InputTypeError):
+        tok.tokenize(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError, match=r"texts\[1\]"):
+        tok.tokenize_many(["好", None])  # type: ignore[list-item]
+
+
+def test_empty_text_gives_no_tokens(tok):
+    assert tok.tokenize("") == [] and tok.tokenize(" \u200b ") == []
+
+
+def test_pickle_round_trip_keeps_settings_and_behaviour(tok):
+    tok.tokenize("预热")
+    clone = pickle.loads(pickle.dumps(Tokenizer(extra_words=["春暖湘商"], hmm=False)))
+    assert clone.extra_words == ("春暖湘商",) and clone.hmm is False
+    assert "春暖湘商" in clone.tokenize("开展春暖湘商活动")
+    assert pickle.loads(pickle.dumps(tok)).tokenize("科普基地") == ["科普基地"]
+
+
+def test_jieba_global_tokenizer_is_untouched(tok):
+    import jieba
+
+    tok.tokenize("湘潭高新区招商引资")
+    assert "双创博士" not in jieba.dt.FREQ
+    assert "双创博士" not in jieba.dt.user_word_tag_tab
+
+
+def test_is_number_token():
+    assert is_number_token("39亿元") and is_number_token("2024年") and not is_number_token("亿元")
+
+
+def test_module_level_tokenize():
+    assert tokenize("湘潭高新区打好招商引资主动仗")[0] == "湘潭高新区"
+
+
+def test_import_does_no_heavy_work():
+    code = "import sys, zonenlp; print(any(m in sys.modules for m in ('jieba', 'sklearn', 'numpy', 'joblib')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
