@@ -24,7 +24,7 @@ from sklearn.svm import LinearSVC
 
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .text import normalize
-from .features import CHAR_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
+from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
 
 __all__ = ["ThemeClassifier", "THEMES", "check_label_lists", "multilabel_scores"]
 
@@ -375,6 +375,8 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     # -- explanation --------------------------------------------------------------
     @staticmethod
     def _term(feature_name: str) -> str:
+        if feature_name.startswith(LEXICON_PREFIX):
+            return f"<{feature_name[len(LEXICON_PREFIX):]} lexicon>"
         for prefix in (WORD_PREFIX, CHAR_PREFIX):
             if feature_name.startswith(prefix):
                 return feature_name[len(prefix) :]

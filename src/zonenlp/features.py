@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
@@ -27,6 +29,33 @@ __all__ = ["TfidfFeaturizer", "AnalyzedText", "check_texts"]
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 WORD_PREFIX = "w:"
 CHAR_PREFIX = "c:"
+LEXICON_PREFIX = "lex:"
+
+
+@lru_cache(maxsize=1)
+def load_theme_lexicon() -> dict[str, tuple[str, ...]]:
+    """The shipped theme lexicon: for each theme, the words an analyst would list for it."""
+    text = resources.files("zonenlp.resources").joinpath("theme_lexicon.tsv").read_text(encoding="utf-8")
+    lexicon: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            term, theme = line.split("\t")
+            lexicon.setdefault(theme, []).append(term)
+    return {theme: tuple(terms) for theme, terms in lexicon.items()}
+
+
+@lru_cache(maxsize=1)
+def _lexicon_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # longest terms first, so 招商引资 is one hit rather than 招商 + 引资
+    return tuple(
+        (theme, re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True)))))
+        for theme, terms in load_theme_lexicon().items()
+    )
+
+
+def lexicon_counts(text: str) -> tuple[int, ...]:
+    """How many theme-lexicon terms ``text`` contains, for each theme of the lexicon."""
+    return tuple(len(pattern.findall(text)) for _, pattern in _lexicon_patterns())
 
 
 def check_texts(texts: object) -> list[str]:
@@ -58,10 +87,11 @@ def _identity(doc: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class AnalyzedText:
-    """A text after tokenization: its word features and its normalized characters."""
+    """A text after tokenization: its word features, normalized characters and lexicon counts."""
 
     words: list[str]
     chars: str
+    lexicon: tuple[int, ...] = ()
 
 
 class TfidfFeaturizer(TransformerMixin, BaseEstimator):
@@ -86,6 +116,10 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         Drop the shipped stop words from the word block.
     char_weight:
         Scale of the character block relative to the word block.
+    lexicon_weight:
+        Scale of the theme-lexicon block: for each theme of the shipped
+        lexicon, ``log(1 + number of its terms in the text)``. ``0`` leaves the
+        block out.
     """
 
     def __init__(
@@ -102,6 +136,7 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         number_placeholder: bool = True,
         remove_stopwords: bool = False,
         char_weight: float = 1.0,
+        lexicon_weight: float = 0.0,
     ) -> None:
         self.tokenizer = tokenizer
         self.use_words = use_words
@@ -115,6 +150,7 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         self.number_placeholder = number_placeholder
         self.remove_stopwords = remove_stopwords
         self.char_weight = char_weight
+        self.lexicon_weight = lexicon_weight
 
     # -- analysis: the expensive, fit-independent part (tokenization) -------
     def _tokenizer(self) -> Tokenizer:
@@ -141,8 +177,10 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         out = []
         for text in texts:
             words = self._word_features(tokenizer.tokenize(text)) if self.use_words else []
-            chars = _DIGITS.sub("0", normalize(text)) if self.use_chars else ""
-            out.append(AnalyzedText(words, chars))
+            clean = normalize(text)
+            chars = _DIGITS.sub("0", clean) if self.use_chars else ""
+            lexicon = lexicon_counts(clean) if self.lexicon_weight else ()
+            out.append(AnalyzedText(words, chars, lexicon))
         return out
 
     # -- fitting and transforming -------------------------------------------
@@ -189,6 +227,9 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         if self.char_vectorizer_ is not None:
             chars = self.char_vectorizer_.transform([d.chars for d in docs])
             blocks.append(chars * self.char_weight if self.char_weight != 1.0 else chars)
+        if self.lexicon_weight:
+            counts = np.array([d.lexicon for d in docs], dtype=np.float32).reshape(len(docs), -1)
+            blocks.append(sp.csr_matrix(np.log1p(counts) * self.lexicon_weight))
         return sp.hstack(blocks, format="csr", dtype=np.float32) if len(blocks) > 1 else blocks[0].tocsr()
 
     def fit(self, X: Iterable[str], y: object = None) -> TfidfFeaturizer:
@@ -204,7 +245,7 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         return self.fit_analyzed(docs).transform_analyzed(docs)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        """Feature names: ``w:<word n-gram>`` then ``c:<character n-gram>``."""
+        """Feature names: ``w:<word n-gram>``, ``c:<character n-gram>``, then ``lex:<theme>``."""
         if not hasattr(self, "word_vectorizer_"):
             raise NotFittedError("this TfidfFeaturizer is not fitted yet; call fit first")
         names: list[str] = []
@@ -212,4 +253,6 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
             names += [WORD_PREFIX + n for n in self.word_vectorizer_.get_feature_names_out()]
         if self.char_vectorizer_ is not None:
             names += [CHAR_PREFIX + n for n in self.char_vectorizer_.get_feature_names_out()]
+        if self.lexicon_weight:
+            names += [LEXICON_PREFIX + theme for theme in load_theme_lexicon()]
         return np.asarray(names, dtype=object)

@@ -1,0 +1,131 @@
+"""Theme accuracy of zonenlp against two baselines, side by side, in one run.
+
+Every system is trained on data/themes/train.jsonl only and evaluated on the
+test split (authored by us, other articles) and on the seed page (a real
+newspaper page, never trained on). The shipped model, trained on train + test,
+is also scored on the seed page. Writes benchmarks/results/accuracy.md.
+
+    python benchmarks/accuracy.py
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from baselines import KeywordRules, NaivePipeline  # noqa: E402
+from train_model import build_model  # noqa: E402
+from zonenlp.classifier import THEMES, multilabel_scores  # noqa: E402
+from zonenlp.corpus import read_labelled, texts_and_labels  # noqa: E402
+from zonenlp.persistence import load  # noqa: E402
+
+DATA = ROOT / "data" / "themes"
+RESULTS = ROOT / "benchmarks" / "results"
+COMMAND = "python benchmarks/accuracy.py"
+
+
+def binarize(label_lists: list[list[str]]) -> np.ndarray:
+    return np.array([[label in labels for label in THEMES] for labels in label_lists], dtype=bool)
+
+
+def label_set(row: np.ndarray) -> str:
+    return "+".join(t for t, on in zip(THEMES, row) if on) or "other"
+
+
+def score_table(title: str, results: dict[str, dict]) -> list[str]:
+    names = list(results)
+    lines = [f"### {title}", "", "| | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for theme in THEMES:
+        for metric in ("precision", "recall", "f1"):
+            cells = [f"{results[n]['per_label'][theme][metric]:.3f}" for n in names]
+            best = max(results[n]["per_label"][theme][metric] for n in names)
+            cells = [f"**{c}**" if metric == "f1" and float(c) == round(best, 3) else c for c in cells]
+            lines.append(f"| {theme} {metric} (n={results[names[0]]['per_label'][theme]['support']}) | " + " | ".join(cells) + " |")
+    for key, label in (("micro_f1", "micro F1"), ("macro_f1", "macro F1"), ("exact_match", "exact match"), ("other_f1", "other F1")):
+        lines.append(f"| {label} | " + " | ".join(f"{results[n][key]:.3f}" for n in names) + " |")
+    return lines + [""]
+
+
+def main() -> None:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    train, test, seed = (read_labelled(DATA / f) for f in ("train.jsonl", "test.jsonl", "seed.jsonl"))
+    train_texts, train_labels = texts_and_labels(train)
+    Y_train = binarize(train_labels)
+    evaluations = {"test split": test, "seed page": seed}
+
+    started = time.perf_counter()
+    zonenlp_model = build_model().fit(train_texts, train_labels, groups=[r["group"] for r in train])
+    fit_seconds = {"zonenlp": time.perf_counter() - started}
+    systems = {"zonenlp": lambda texts: zonenlp_model.predict_proba(texts) >= zonenlp_model.thresholds_}
+    rules = KeywordRules(THEMES)
+    for name, baseline in (("keyword rules", rules), ("jieba+tfidf+LinearSVC", NaivePipeline(THEMES))):
+        started = time.perf_counter()
+        baseline.fit(train_texts, Y_train)
+        fit_seconds[name] = time.perf_counter() - started
+        systems[name] = baseline.predict_matrix
+
+    out = [
+        "# Theme accuracy: zonenlp against baselines",
+        "",
+        f"Command: `{COMMAND}` (one run; every system trained on the {len(train)} paragraphs of "
+        "data/themes/train.jsonl only).",
+        "",
+        "- **zonenlp**: the shipped configuration (scripts/train_model.py), per-theme thresholds from "
+        "cross-validation on the training split.",
+        "- **keyword rules**: zonenlp's theme lexicon as a hand-made rule list; each theme's minimum number of "
+        f"hits chosen on the training split ({', '.join(f'{t}≥{m}' for t, m in zip(THEMES, rules.min_hits_))}).",
+        "- **jieba+tfidf+LinearSVC**: `jieba.lcut` + `TfidfVectorizer` + one-vs-rest `LinearSVC`, default settings.",
+        "",
+    ]
+    all_scores = {}
+    for split, records in evaluations.items():
+        texts, labels = texts_and_labels(records)
+        truth = binarize(labels)
+        results = {name: multilabel_scores(truth, predict(texts), THEMES) for name, predict in systems.items()}
+        if split == "seed page":
+            shipped = load()
+            results["zonenlp shipped (train+test)"] = multilabel_scores(truth, shipped.predict_proba(texts) >= shipped.thresholds_, THEMES)
+        all_scores[split] = results
+        out += score_table(f"{split} ({len(records)} paragraphs)", results)
+
+    # where zonenlp goes wrong on the real page
+    texts, labels = texts_and_labels(seed)
+    truth = binarize(labels)
+    proba = zonenlp_model.predict_proba(texts)
+    pred = proba >= zonenlp_model.thresholds_
+    confusion = Counter((label_set(t), label_set(p)) for t, p in zip(truth, pred))
+    out += ["### Seed page: true label set → zonenlp's label set", "", "| true | predicted | paragraphs |", "|---|---|---|"]
+    out += [f"| {t} | {p} | {n} |" for (t, p), n in sorted(confusion.items(), key=lambda item: -item[1])]
+    # worst errors: the largest distance between the truth and the scores, in threshold units
+    margin = np.where(truth, np.maximum(zonenlp_model.thresholds_ - proba, 0), np.maximum(proba - zonenlp_model.thresholds_, 0))
+    worst = [i for i in np.argsort(-margin.sum(axis=1), kind="stable") if margin[i].sum() > 0][:10]
+    out += ["", "### Seed page: zonenlp's 10 worst errors", "", "| id | true | predicted | scores (inv / env / tal / out) | paragraph |", "|---|---|---|---|---|"]
+    for i in worst:
+        scores = " / ".join(f"{p:.2f}" for p in proba[i])
+        text = texts[i] if len(texts[i]) <= 90 else texts[i][:90] + "…"
+        out.append(f"| {seed[i]['id']} | {label_set(truth[i])} | {label_set(pred[i])} | {scores} | {text} |")
+    out += ["", f"Training time on the training split: " + ", ".join(f"{n} {s:.1f} s" for n, s in fit_seconds.items()) + "."]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "accuracy.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+    for split, results in all_scores.items():
+        print(split)
+        for name, s in results.items():
+            print(f"  {name:<30} macro F1 {s['macro_f1']:.3f}  micro F1 {s['micro_f1']:.3f}  "
+                  + "  ".join(f"{t[:3]} {s['per_label'][t]['f1']:.3f}" for t in THEMES))
+    print(f"wrote {(RESULTS / 'accuracy.md').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Choose the shipped model's features and classifier by cross-validation on the training split only.
+
+Each candidate is a full ThemeClassifier (its per-theme thresholds chosen by its
+own inner cross-validation) scored by an outer GroupKFold over articles of
+data/themes/train.jsonl. Neither the test split nor the seed page is read.
+Writes benchmarks/results/model_selection.md and .json.
+
+    python benchmarks/select_model.py [--folds 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from zonenlp.classifier import THEMES, ThemeClassifier, multilabel_scores  # noqa: E402
+from zonenlp.corpus import read_labelled, texts_and_labels  # noqa: E402
+from zonenlp.features import TfidfFeaturizer  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+
+FEATURES = {
+    "words(1,2)": {"use_words": True, "use_chars": False, "word_ngram_range": (1, 2)},
+    "chars(1,3)": {"use_words": False, "use_chars": True, "char_ngram_range": (1, 3)},
+    "words(1,2)+chars(1,3)": {"use_words": True, "use_chars": True, "word_ngram_range": (1, 2), "char_ngram_range": (1, 3)},
+    "words(1,1)+chars(2,4)": {"use_words": True, "use_chars": True, "word_ngram_range": (1, 1), "char_ngram_range": (2, 4)},
+    "words(1,2)+chars(1,3)+lexicon(0.5)": {"use_words": True, "use_chars": True, "word_ngram_range": (1, 2), "char_ngram_range": (1, 3), "lexicon_weight": 0.5},
+    "words(1,2)+chars(1,3)+lexicon(1)": {"use_words": True, "use_chars": True, "word_ngram_range": (1, 2), "char_ngram_range": (1, 3), "lexicon_weight": 1.0},
+}
+CLASSIFIERS = {
+    "logreg C=3": {"estimator": "logreg", "C": 3.0},
+    "logreg C=10": {"estimator": "logreg", "C": 10.0},
+    "logreg C=30": {"estimator": "logreg", "C": 30.0},
+    "svm C=0.3": {"estimator": "svm", "C": 0.3},
+    "svm C=1": {"estimator": "svm", "C": 1.0},
+    "nb alpha=0.3": {"estimator": "nb", "alpha": 0.3},
+}
+
+
+def evaluate(features: dict, classifier: dict, texts, labels, groups, folds: int) -> dict:
+    truth_rows, pred_rows = [], []
+    for train_idx, val_idx in GroupKFold(n_splits=folds).split(texts, groups=groups):
+        model = ThemeClassifier(featurizer=TfidfFeaturizer(**features), label_order=THEMES, random_state=0, **classifier)
+        model.fit([texts[i] for i in train_idx], [labels[i] for i in train_idx], groups=[groups[i] for i in train_idx])
+        pred = model.predict_proba([texts[i] for i in val_idx]) >= model.thresholds_
+        truth_rows.append(model._binarize([labels[i] for i in val_idx]))
+        pred_rows.append(pred)
+    return multilabel_scores(np.vstack(truth_rows), np.vstack(pred_rows), THEMES)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="only word+char unions (with and without lexicon) with logreg")
+    args = parser.parse_args()
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    records = read_labelled(ROOT / "data" / "themes" / "train.jsonl")
+    texts, labels = texts_and_labels(records)
+    groups = [r["group"] for r in records]
+    rows = []
+    for fname, features in FEATURES.items():
+        for cname, classifier in CLASSIFIERS.items():
+            if args.quick and (not fname.startswith("words(1,2)+chars(1,3)") or not cname.startswith("logreg")):
+                continue
+            started = time.perf_counter()
+            scores = evaluate(features, classifier, texts, labels, groups, args.folds)
+            rows.append({
+                "features": fname, "classifier": cname,
+                "macro_f1": scores["macro_f1"], "micro_f1": scores["micro_f1"],
+                "exact_match": scores["exact_match"], "other_f1": scores["other_f1"],
+                "per_label_f1": {k: v["f1"] for k, v in scores["per_label"].items()},
+                "seconds": time.perf_counter() - started,
+                "config": {"featurizer": features, "classifier": classifier},
+            })
+            print(f"{fname:<24}{cname:<14} macro F1 {scores['macro_f1']:.4f}  exact {scores['exact_match']:.3f}  "
+                  f"({rows[-1]['seconds']:.0f}s)", flush=True)
+    rows.sort(key=lambda r: -r["macro_f1"])
+    command = "python benchmarks/select_model.py" + (" --quick" if args.quick else "") + (f" --folds {args.folds}" if args.folds != 5 else "")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "model_selection.json").write_text(json.dumps({"command": command, "n_train": len(texts), "rows": rows}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    lines = [
+        "# Model selection (training split only)",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"{len(texts)} paragraphs of data/themes/train.jsonl, {args.folds}-fold GroupKFold by article; each candidate's "
+        "per-theme thresholds are chosen by its own inner cross-validation inside each outer training fold. "
+        "The test split and the seed page are not read.",
+        "",
+        "| features | classifier | macro F1 | micro F1 | exact match | other F1 | investment | environment | talent | outreach |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        f = r["per_label_f1"]
+        lines.append(
+            f"| {r['features']} | {r['classifier']} | {r['macro_f1']:.4f} | {r['micro_f1']:.4f} | {r['exact_match']:.4f} | "
+            f"{r['other_f1']:.4f} | {f['investment']:.3f} | {f['environment']:.3f} | {f['talent']:.3f} | {f['outreach']:.3f} |"
+        )
+    (RESULTS / "model_selection.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"best: {rows[0]['features']} + {rows[0]['classifier']} (macro F1 {rows[0]['macro_f1']:.4f})")
+
+
+if __name__ == "__main__":
+    main()
