@@ -16,20 +16,30 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_tag_table_covers_every_paragraph(capsys):
+def test_tag_reads_the_page_by_default(capsys, seed_set):
     code, out, _ = run(capsys, "tag", str(SEED_PAGE))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:3] == ["#", "themes", "keywords"]
-    n_paragraphs = sum(1 for line in SEED_PAGE.read_text(encoding="utf-8").splitlines() if line.strip())
-    assert len(lines) == 2 + n_paragraphs
+    headers = [line for line in lines if line.startswith("[")]
+    assert headers[0] == "[1] 湘潭高新区打好招商引资主动仗" and headers[-1] == "[6] (untitled article)"
+    rows = [line for line in lines if line[:1].isdigit()]
+    assert len(rows) == len(seed_set) == 50
+
+
+def test_tag_lines_treats_every_line_as_a_paragraph(capsys):
+    code, out, _ = run(capsys, "tag", str(SEED_PAGE), "--lines")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[:3] == ["#", "themes", "keywords"]
+    n_lines = sum(1 for line in SEED_PAGE.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert len(lines) == 2 + n_lines
 
 
 def test_tag_jsonl_and_csv(capsys):
     code, out, _ = run(capsys, "tag", str(SEED_PAGE), "--format", "jsonl", "-k", "3")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and rows
-    assert set(rows[0]) == {"index", "text", "themes", "scores", "keywords"}
+    assert set(rows[0]) == {"index", "article", "title", "text", "themes", "scores", "keywords"}
+    assert rows[0]["title"] == "湘潭高新区打好招商引资主动仗" and rows[-1]["article"] == 6
     assert all(len(r["keywords"]) <= 3 for r in rows)
     assert all(set(r["themes"]) <= {"investment", "environment", "talent", "outreach"} for r in rows)
     code, out, _ = run(capsys, "tag", str(SEED_PAGE), "--format", "csv")
@@ -41,6 +51,16 @@ def test_tag_reads_stdin(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("园区举办科普讲座，走进小学开展科学课。\n".encode("utf-8"))))
     code, out, _ = run(capsys, "tag", "-", "--format", "jsonl")
     assert code == 0 and len(out.splitlines()) == 1
+
+
+def test_report_writes_one_self_contained_html_file(tmp_path, capsys):
+    target = tmp_path / "report.html"
+    code, out, _ = run(capsys, "report", str(SEED_PAGE), "-o", str(target))
+    assert code == 0 and "6 articles, 50 paragraphs" in out
+    document = target.read_text(encoding="utf-8")
+    assert document.count('class="para"') == 50 and "<svg" in document
+    code, _, err = run(capsys, "report", str(SEED_PAGE), "-o", str(tmp_path / "no" / "such" / "dir.html"))
+    assert code == 2 and "cannot write" in err
 
 
 def test_keywords_command(capsys):
@@ -76,7 +96,7 @@ def test_errors_are_messages_not_tracebacks(tmp_path, capsys):
         main(["tag", str(SEED_PAGE), "-k", "0"])
 
 
-@pytest.mark.parametrize("command", ["tag", "keywords", "train", "evaluate"])
+@pytest.mark.parametrize("command", ["tag", "report", "keywords", "train", "evaluate"])
 def test_help_of_each_command(command):
     out = subprocess.run([sys.executable, "-m", "zonenlp", command, "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "example:" in out.stdout

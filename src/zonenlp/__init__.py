@@ -43,6 +43,11 @@ _LAZY = {
     "load": "persistence",
     "read_manifest": "persistence",
     "read_labelled": "corpus",
+    "Article": "page",
+    "read_page": "page",
+    "figures": "quantities",
+    "Figure": "quantities",
+    "analyze": "analysis",
 }
 
 __all__ = [
@@ -73,7 +78,10 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .classifier import THEMES, ThemeClassifier
+    from .analysis import analyze
     from .corpus import read_labelled
+    from .quantities import Figure, figures
+    from .page import Article, read_page
     from .features import TfidfFeaturizer
     from .keyword_extraction import KeywordExtractor, keywords
     from .persistence import load, read_manifest, save

@@ -69,46 +69,75 @@ def _format_keywords(pairs: Sequence[tuple[str, float]]) -> str:
     return "、".join(word for word, _ in pairs)
 
 
+def _units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
+    """(article number, article title, paragraph) for each paragraph to tag."""
+    from .page import read_page
+    from .text import split_paragraphs
+
+    if lines:
+        return [(None, None, p) for p in split_paragraphs(text)]
+    return [(n, a.title, p) for n, a in enumerate(read_page(text), 1) for p in a.paragraphs]
+
+
 def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     from .keyword_extraction import keywords
     from .persistence import load
-    from .text import split_paragraphs
 
-    paragraphs = split_paragraphs(_read_input(args.file))
+    units = _units(_read_input(args.file), args.lines)
     model = load(args.model)
-    tags = model.tag(paragraphs) if paragraphs else []
+    tags = model.tag([p for _, _, p in units]) if units else []
     rows = []
-    for index, (text, tag) in enumerate(zip(paragraphs, tags), 1):
-        rows.append({
-            "index": index,
-            "text": text,
-            "themes": tag["themes"],
-            "scores": tag["scores"],
-            "keywords": keywords(text, k=args.k),
-        })
+    for index, ((article, title, text), tag) in enumerate(zip(units, tags), 1):
+        row: dict[str, Any] = {"index": index}
+        if not args.lines:
+            row.update({"article": article, "title": title})
+        row.update({"text": text, "themes": tag["themes"], "scores": tag["scores"], "keywords": keywords(text, k=args.k)})
+        rows.append(row)
     if args.format == "jsonl":
         for row in rows:
             print(json.dumps(row, ensure_ascii=False), file=out)
     elif args.format == "csv":
         labels = list(model.labels)
         writer = csv.writer(out)
-        writer.writerow(["index", "themes", *[f"score_{l}" for l in labels], "keywords", "text"])
+        page_columns = [] if args.lines else ["article", "title"]
+        writer.writerow(["index", *page_columns, "themes", *[f"score_{l}" for l in labels], "keywords", "text"])
         for row in rows:
             writer.writerow([
-                row["index"], ";".join(row["themes"]), *[row["scores"][l] for l in labels],
-                ";".join(w for w, _ in row["keywords"]), row["text"],
+                row["index"], *[row[c] for c in page_columns], ";".join(row["themes"]),
+                *[row["scores"][l] for l in labels], ";".join(w for w, _ in row["keywords"]), row["text"],
             ])
     else:
-        table = [
-            {
-                "index": row["index"],
-                "themes": "+".join(row["themes"]) or "other",
-                "keywords": _format_keywords(row["keywords"]),
-                "text": row["text"],
-            }
-            for row in rows
-        ]
-        _print_table(table, [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34), ("text", "paragraph", 60)], out)
+        columns = [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34), ("text", "paragraph", 60)]
+        groups: dict[Any, list[dict[str, Any]]] = {}
+        for row in rows:
+            groups.setdefault(row.get("article"), []).append(row)
+        for article, group in groups.items():
+            if article is not None:
+                print(f"\n[{article}] {group[0]['title'] or '(untitled article)'}", file=out)
+            table = [
+                {"index": r["index"], "themes": "+".join(r["themes"]) or "other",
+                 "keywords": _format_keywords(r["keywords"]), "text": r["text"]}
+                for r in group
+            ]
+            _print_table(table, columns, out)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from .analysis import analyze
+    from .persistence import load
+    from .report import render_report
+
+    model = load(args.model)
+    analyses = analyze(_read_input(args.file), model)
+    source = "standard input" if args.file == "-" else Path(args.file).name
+    document = render_report(analyses, model.labels, source=source)
+    try:
+        Path(args.output).write_text(document, encoding="utf-8")
+    except OSError as exc:
+        raise ZonenlpError(f"cannot write {args.output}: {exc.strerror}") from None
+    n = sum(len(a.paragraphs) for a in analyses)
+    print(f"wrote {args.output}: {len(analyses)} articles, {n} paragraphs", file=out)
     return 0
 
 
@@ -195,16 +224,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     tag = sub.add_parser(
         "tag",
-        help="tag each paragraph of a text with themes and keywords",
-        description="Split FILE into paragraphs (one per line) and print each with its themes "
-        "(or 'other') and keywords.",
+        help="tag each paragraph of a page with themes and keywords",
+        description="Read FILE as a newspaper page (articles, headlines, bylines and captions recognised, "
+        "paragraphs broken by the layout joined) and print each content paragraph with its themes "
+        "(or 'other') and keywords. With --lines every non-empty line is one paragraph.",
         epilog="example: zonenlp tag data/seed/page-2024-hitech-zones.txt --format jsonl",
     )
     tag.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
+    tag.add_argument("--lines", action="store_true", help="one paragraph per line: do not read the text as a page")
     tag.add_argument("--model", metavar="PATH", help="model file saved by 'zonenlp train' (default: the shipped model)")
     tag.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
     tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
     tag.set_defaults(run=_cmd_tag)
+
+    report = sub.add_parser(
+        "report",
+        help="write a self-contained HTML report of a page",
+        description="Read FILE as a page, tag every paragraph and write one HTML file (no network, no server "
+        "needed to open it): articles with paragraphs coloured by theme, keywords and figures highlighted, "
+        "and a chart of the page's themes.",
+        epilog="example: zonenlp report data/seed/page-2024-hitech-zones.txt -o report.html",
+    )
+    report.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
+    report.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the report")
+    report.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    report.set_defaults(run=_cmd_report)
 
     kw = sub.add_parser(
         "keywords",

@@ -1,0 +1,131 @@
+"""A page read, every paragraph tagged, every article summarised.
+
+>>> page = analyze(text)                              # doctest: +SKIP
+>>> page[0].title, page[0].themes                     # doctest: +SKIP
+('湘潭高新区打好招商引资主动仗', {'investment': 0.7, 'environment': 0.39})
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .quantities import Figure, figures
+from .keyword_extraction import keywords
+from .page import Article, read_page
+from .text import check_text
+
+__all__ = ["TaggedParagraph", "ArticleAnalysis", "analyze", "MAIN_THEME_SHARE"]
+
+#: An article's main themes are those carried by at least this share of its paragraphs.
+MAIN_THEME_SHARE = 0.2
+
+
+@dataclass
+class TaggedParagraph:
+    """One content paragraph with its themes, per-theme scores, keywords and figures."""
+
+    text: str
+    themes: list[str]
+    scores: dict[str, float]
+    keywords: list[tuple[str, float]]
+    figures: list[Figure]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "themes": self.themes,
+            "scores": self.scores,
+            "keywords": [list(k) for k in self.keywords],
+            "figures": [f.as_dict() for f in self.figures],
+        }
+
+
+@dataclass
+class ArticleAnalysis:
+    """An article of the page, its tagged paragraphs and its summary.
+
+    ``theme_shares`` gives, for every theme of the model, the share of the
+    article's paragraphs that carry it; ``themes`` lists those with a share of
+    at least :data:`MAIN_THEME_SHARE`, largest first.
+    """
+
+    article: Article
+    paragraphs: list[TaggedParagraph]
+    theme_shares: dict[str, float]
+    themes: list[str]
+    keywords: list[tuple[str, float]]
+    zones: list[str]
+    headline_figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def title(self) -> str | None:
+        return self.article.title
+
+    def as_dict(self) -> dict[str, Any]:
+        a = self.article
+        return {
+            "title": a.title,
+            "subtitle": a.subtitle,
+            "kickers": a.kickers,
+            "authors": a.authors,
+            "dateline": a.dateline,
+            "headings": a.headings,
+            "captions": a.captions,
+            "tables": a.tables,
+            "themes": self.themes,
+            "theme_shares": self.theme_shares,
+            "keywords": [list(k) for k in self.keywords],
+            "zones": self.zones,
+            "headline_figures": [f.as_dict() for f in self.headline_figures],
+            "paragraphs": [p.as_dict() for p in self.paragraphs],
+        }
+
+
+def _headline_figures(paragraphs: list[TaggedParagraph]) -> list[Figure]:
+    """The money and project counts of the first paragraph that names an amount of money."""
+    for paragraph in paragraphs:
+        if any(f.kind == "money" for f in paragraph.figures):
+            return [f for f in paragraph.figures if f.kind == "money" or (f.kind == "count" and "项目" in f.counted)][:4]
+    return []
+
+
+def analyze(text: str, model: Any = None, *, k: int = 5) -> list[ArticleAnalysis]:
+    """Read ``text`` as a page (:func:`zonenlp.read_page`), tag every content
+    paragraph with ``model`` (default: the shipped model), and summarise each
+    article: theme shares, keywords, zones and headline figures.
+
+    ``k`` is the number of keywords per paragraph (an article gets ``2 * k``).
+    """
+    check_text(text)
+    if model is None:
+        from .persistence import load
+
+        model = load()
+    articles = read_page(text)
+    all_paragraphs = [p for a in articles for p in a.paragraphs]
+    tags = iter(model.tag(all_paragraphs) if all_paragraphs else [])
+    out = []
+    for article in articles:
+        tagged = []
+        for paragraph in article.paragraphs:
+            tag = next(tags)
+            tagged.append(TaggedParagraph(paragraph, tag["themes"], tag["scores"], keywords(paragraph, k=k), figures(paragraph)))
+        n = max(1, len(tagged))
+        shares = {label: round(sum(label in p.themes for p in tagged) / n, 3) for label in model.labels}
+        main = sorted((t for t, s in shares.items() if s >= MAIN_THEME_SHARE), key=lambda t: -shares[t])
+        zone_counts = Counter(f.text for p in tagged for f in p.figures if f.kind == "zone")
+        if article.title:
+            zone_counts.update(f.text for f in figures(article.title) if f.kind == "zone")
+        body = "\n".join(([article.title] if article.title else []) + article.paragraphs)
+        out.append(ArticleAnalysis(
+            article=article,
+            paragraphs=tagged,
+            theme_shares=shares,
+            themes=main,
+            keywords=keywords(body, k=2 * k) if body else [],
+            zones=[z for z, _ in zone_counts.most_common()],
+            headline_figures=_headline_figures(tagged),
+        ))
+    return out

@@ -1,0 +1,198 @@
+"""Quantities in a paragraph, normalised: money, counts, areas, percentages, dates and zones.
+
+>>> [(f.kind, f.text, f.value) for f in figures("总投资额39亿元，占地104亩")]
+[('money', '39亿元', 3900000000.0), ('area', '104亩', 104.0)]
+
+Every :class:`Figure` carries its character span in the (normalized) text, so
+``text[f.start:f.end] == f.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .text import check_text, normalize
+
+__all__ = ["Figure", "figures", "parse_number"]
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_MAGNITUDE = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10, "千亿": 1e11, "万亿": 1e12}
+
+_CN_NUM = "[零〇一二两三四五六七八九十百千]+"
+_NUMBER = rf"(?:\d+(?:[.,]\d+)*|{_CN_NUM})"
+_APPROX = "[余多]?"
+_CURRENCY = "(?P<currency>元|美元|欧元|港元|日元|英镑)"
+_SCALE = "(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)?"
+
+_MONEY = re.compile(rf"(?P<num>{_NUMBER}){_APPROX}{_SCALE}{_APPROX}{_CURRENCY}")
+_PERCENT = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>{_CN_NUM}(?:点[零〇一二三四五六七八九]+)?)")
+_AREA_UNITS = {"亩": 666.6667, "万亩": 6_666_667.0, "平方米": 1.0, "万平方米": 1e4, "平方公里": 1e6, "公顷": 1e4}
+_AREA = re.compile(rf"(?P<num>{_NUMBER}){_APPROX}(?P<unit>万平方米|平方公里|平方米|万亩|亩|公顷)")
+_COUNT_UNITS = "个|家|批次|批|名|位|人次|人|项|套|台|辆|件|条|所|支|场|期|届|户|栋|座|款|种|强"
+_COUNT = re.compile(rf"(?P<num>{_NUMBER})(?P<approx>{_APPROX})(?P<unit>{_COUNT_UNITS})(?![元美欧港日英%])")
+_DATE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年(?:(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])日)?)?"
+    r"|(?<![\d年])(?P<month2>1[0-2]|0?[1-9])月(?P<day2>3[01]|[12]\d|0?[1-9])日"
+    r"|农历(?P<ganzhi>[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥])(?P<animal>[鼠牛虎兔龙蛇马羊猴鸡狗猪])?年"
+)
+# Words that end the clause before a counted noun: 全年引进|科技项目515个.
+_CLAUSE_ENDS = sorted(
+    """其中 引进 招引 引育 新增 新签约 签约 签订 落户 落地 完成 实现 达到 累计 走访 培训 招聘 提供 吸引 开展 举办 建成
+    新建 拥有 聚集 集聚 上榜 认定 推动 洽谈 对接 服务 带动 包括 有名 共有 已有 现有 超过 达 有 共 约 近 超 逾 和 与 及
+    的 是 为""".split(),
+    key=len,
+    reverse=True,
+)
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One quantity found in a text.
+
+    ``kind`` is ``money`` (``value`` in units of ``unit``, e.g. yuan), ``count``
+    (``value`` items of ``unit``, counting ``counted``), ``area`` (``value`` in
+    ``unit``; ``normalized["square_metres"]``), ``percent``, ``date``
+    (``normalized`` holds year/month/day as far as the text says) or ``zone``
+    (``value`` is None, ``normalized["name"]`` the zone).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    value: float | None = None
+    unit: str = ""
+    counted: str = ""
+    approximate: bool = False
+    normalized: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _parse_chinese(numeral: str) -> float:
+    """十 -> 10, 三百 -> 300, 两千五百 -> 2500, 一万二千 -> 12000."""
+    total, section, digit = 0.0, 0.0, None
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in ("万", "亿"):
+            section = (section + (digit or 0)) * _CN_UNITS[ch]
+            total += section
+            section, digit = 0.0, None
+        else:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+    return total + section + (digit or 0)
+
+
+def parse_number(text: str) -> float:
+    """An Arabic (``1,453``, ``446.83``) or Chinese (``三百``, ``两千``) numeral as a float."""
+    if text and text[0].isdigit():
+        return float(text.replace(",", ""))
+    return _parse_chinese(text)
+
+
+def _ganzhi_year(ganzhi: str, near: int = 2025) -> int:
+    index = next(i for i in range(60) if _STEMS[i % 10] == ganzhi[0] and _BRANCHES[i % 12] == ganzhi[1])
+    base = 1984 + index  # 1984 was 甲子
+    return min((base + 60 * k for k in range(-2, 3)), key=lambda year: abs(year - near))
+
+
+def _counted_before(text: str, start: int) -> str:
+    """The noun phrase right before a number: 全年引进科技项目515个 -> 科技项目."""
+    match = re.search(r"[\u4e00-\u9fff]{1,12}$", text[max(0, start - 12) : start])
+    if not match:
+        return ""
+    phrase = match.group()
+    cut = max((phrase.rfind(word) + len(word) for word in _CLAUSE_ENDS if word in phrase), default=0)
+    return phrase[cut:]
+
+
+def _counted_after(text: str, end: int) -> str:
+    """The noun right after a number and its unit: 1453家企业上榜 -> 企业."""
+    from .tokenizer import default_tokenizer
+
+    window = text[end : end + 8]
+    tokens = default_tokenizer().tokenize(window) if re.match(r"[\u4e00-\u9fff]", window) else []
+    return tokens[0] if tokens and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", tokens[0]) else ""
+
+
+def _zones(text: str) -> list[tuple[str, int, int]]:
+    """Zone names (湘潭高新区 …) with their spans, from the tokenizer's zone merging."""
+    from .tokenizer import ZONE_SUFFIXES, default_tokenizer
+
+    out, position = [], 0
+    for token in default_tokenizer().segment(text):
+        start = text.find(token, position)
+        if start < 0:
+            continue
+        position = start + len(token)
+        if token not in ZONE_SUFFIXES and any(token.endswith(suffix) for suffix in ZONE_SUFFIXES):
+            out.append((token, start, position))
+    return out
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
+
+
+def figures(text: str) -> list[Figure]:
+    """Money, counts, areas, percentages, dates and zone names in ``text``, in order of position.
+
+    The text is normalized first (see :func:`zonenlp.text.normalize`); spans
+    refer to the normalized text.
+    """
+    text = normalize(check_text(text))
+    found: list[Figure] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(figure: Figure) -> None:
+        found.append(figure)
+        taken.append((figure.start, figure.end))
+
+    for m in _DATE.finditer(text):
+        if m.group("ganzhi"):
+            normalized = {"year": _ganzhi_year(m.group("ganzhi")), "lunar": True}
+        elif m.group("year"):
+            normalized = {k: int(m.group(k)) for k in ("year", "month", "day") if m.group(k)}
+        else:
+            normalized = {"month": int(m.group("month2")), "day": int(m.group("day2"))}
+        add(Figure("date", m.group(), m.start(), m.end(), normalized=normalized))
+    for m in _MONEY.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        value = parse_number(m.group("num")) * _MAGNITUDE[m.group("scale") or ""]
+        currency = {"元": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "日元": "JPY", "英镑": "GBP"}[m.group("currency")]
+        add(Figure("money", m.group(), m.start(), m.end(), value, currency, approximate=("余" in m.group() or "多" in m.group()),
+                   normalized={"currency": currency, "amount": value}))
+    for m in _PERCENT.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        if m.group("num"):
+            value = float(m.group("num"))
+        else:
+            whole, _, frac = m.group("cn").partition("点")
+            value = _parse_chinese(whole) + (float("0." + "".join(str(_CN_DIGITS[c]) for c in frac)) if frac else 0.0)
+        add(Figure("percent", m.group(), m.start(), m.end(), value, "%"))
+    for m in _AREA.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        value = parse_number(m.group("num"))
+        add(Figure("area", m.group(), m.start(), m.end(), value, m.group("unit"),
+                   normalized={"square_metres": round(value * _AREA_UNITS[m.group("unit")], 2)}))
+    for m in _COUNT.finditer(text):
+        if _overlaps(m.span(), taken) or m.group("num") == "一":
+            continue  # 一个, 一批, 一家: a determiner, not a count
+        counted = _counted_before(text, m.start()) or _counted_after(text, m.end())
+        add(Figure("count", m.group(), m.start(), m.end(), parse_number(m.group("num")), m.group("unit"), counted,
+                   approximate=bool(m.group("approx"))))
+    for name, start, end in _zones(text):
+        if not _overlaps((start, end), taken):
+            add(Figure("zone", name, start, end, normalized={"name": name}))
+    return sorted(found, key=lambda f: (f.start, f.end))
