@@ -116,7 +116,7 @@ def main() -> None:
         scores = " / ".join(f"{p:.2f}" for p in proba[i])
         text = texts[i] if len(texts[i]) <= 90 else texts[i][:90] + "…"
         out.append(f"| {seed[i]['id']} | {label_set(truth[i])} | {label_set(pred[i])} | {scores} | {text} |")
-    out += ["", f"Training time on the training split: " + ", ".join(f"{n} {s:.1f} s" for n, s in fit_seconds.items()) + "."]
+    out += ["", "Training time on the training split: " + ", ".join(f"{n} {s:.1f} s" for n, s in fit_seconds.items()) + "."]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "accuracy.md").write_text("\n".join(out) + "\n", encoding="utf-8")
     for split, results in all_scores.items():

@@ -67,6 +67,24 @@ def test_keywords_command(capsys):
     code, out, _ = run(capsys, "keywords", str(SEED_PAGE), "--whole", "--format", "jsonl", "-k", "5")
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(rows) == 1 and len(rows[0]["keywords"]) == 5
+    code, out, _ = run(capsys, "keywords", str(SEED_PAGE), "--format", "jsonl", "--method", "textrank")
+    assert code == 0 and len(out.splitlines()) == 50
+
+
+def test_keywords_summary_across_files(capsys, tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text("湘潭高新区召开招商引资推进会。\n湘潭高新区签约项目5个。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "keywords", str(SEED_PAGE), str(other), "--summary", "-k", "8", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 8 and rows[0]["keyword"] == "湘潭高新区"
+    counts = [r["paragraphs"] for r in rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_themes_command(capsys):
+    code, out, _ = run(capsys, "themes", "-k", "5")
+    lines = out.splitlines()
+    assert code == 0 and [l.split()[0] for l in lines] == ["investment", "environment", "talent", "outreach"]
 
 
 def test_train_and_evaluate(tmp_path, capsys):
@@ -96,7 +114,7 @@ def test_errors_are_messages_not_tracebacks(tmp_path, capsys):
         main(["tag", str(SEED_PAGE), "-k", "0"])
 
 
-@pytest.mark.parametrize("command", ["tag", "report", "keywords", "train", "evaluate"])
+@pytest.mark.parametrize("command", ["tag", "report", "keywords", "themes", "train", "evaluate"])
 def test_help_of_each_command(command):
     out = subprocess.run([sys.executable, "-m", "zonenlp", command, "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "example:" in out.stdout

@@ -1,6 +1,5 @@
 """The shipped model on the seed page: the one real document we were given, never trained on."""
 
-import json
 
 import zonenlp
 from zonenlp.corpus import texts_and_labels

@@ -58,3 +58,46 @@ def test_extractor_uses_given_tokenizer():
 
     extractor = KeywordExtractor(tokenizer=Tokenizer(extra_words=["春暖湘商"]))
     assert "春暖湘商" in [w for w, _ in extractor.extract("开展春暖湘商活动，春暖湘商成效明显", k=3)]
+
+
+def test_named_phrases_are_built_from_adjacent_nouns():
+    text = "双方观摩了松山湖材料实验室，并在湘潭先进金属材料精深加工产业园座谈。"
+    words = [w for w, _ in keywords(text, k=8)]
+    assert "松山湖材料实验室" in words
+    assert "材料" not in words and "实验室" not in words
+
+
+def test_document_titles_are_one_keyword():
+    text = "该区出台《关于加快推动科技招商工作的若干政策》，明确奖励标准。"
+    words = [w for w, _ in keywords(text, k=5)]
+    assert "关于加快推动科技招商工作的若干政策" in words
+
+
+def test_top_keywords_are_different_things():
+    text = "招商引资招商引资工作招商引资大会，招商引资工作要抓好。营商环境也要优化，人才公寓建成。"
+    words = [w for w, _ in keywords(text, k=5)]
+    for a in words:
+        for b in words:
+            assert a == b or (a not in b and b not in a)
+
+
+def test_textrank_converges_and_ranks_central_words():
+    extractor = KeywordExtractor(method="textrank", window=5)
+    text = "园区围绕新能源汽车产业链招商。新能源汽车产业链上的电池企业纷纷落户，电池企业带来配套企业。"
+    words = [w for w, _ in extractor.extract(text, k=5)]
+    assert words and len(words) == len(set(words))
+    assert any("新能源汽车" in w or "电池" in w for w in words[:2])
+    assert extractor.extract("", k=3) == []
+    with pytest.raises(InputValueError):
+        KeywordExtractor(method="lda").extract("招商引资")
+
+
+def test_corpus_keywords_count_the_texts_a_term_indexes():
+    from zonenlp.keyword_extraction import corpus_keywords
+
+    texts = ["湘潭高新区召开招商引资大会。", "湘潭高新区优化营商环境。", "泰安高新区建设人才公寓。"]
+    top = corpus_keywords(texts, k=3)
+    assert top[0][:2] == ("湘潭高新区", 2)
+    assert [count for _, count, _ in top] == sorted((count for _, count, _ in top), reverse=True)
+    with pytest.raises(InputTypeError):
+        corpus_keywords(["好", None])  # type: ignore[list-item]

@@ -96,3 +96,19 @@ def test_import_does_no_heavy_work():
     code = "import sys, zonenlp; print(any(m in sys.modules for m in ('jieba', 'sklearn', 'numpy', 'joblib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_fast_segmenter_matches_jieba_on_the_whole_corpus(tok):
+    import json
+
+    from conftest import ROOT
+
+    tok.tokenize("预热")
+    texts = [
+        json.loads(line)["text"]
+        for name in ("train", "test", "seed")
+        for line in (ROOT / "data" / "themes" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    texts += ["", "ABC 123 ｘｙｚ", "　\n\t", "a+b#c&d", "😀招商😀"]
+    mismatches = [t for t in texts if tok._segmenter.cut(t) != list(tok._jieba.cut(t, HMM=True))]
+    assert not mismatches, mismatches[:3]

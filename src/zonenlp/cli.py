@@ -142,26 +142,62 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
-    from .keyword_extraction import keywords
-    from .text import split_paragraphs
+    from .keyword_extraction import KeywordExtractor, corpus_keywords
 
-    text = _read_input(args.file)
-    units = ["\n".join(split_paragraphs(text))] if args.whole else split_paragraphs(text)
-    rows = [{"index": i, "text": t, "keywords": keywords(t, k=args.k)} for i, t in enumerate(units, 1) if t]
+    extractor = KeywordExtractor(method=args.method)
+    texts = {source: _read_input(source) for source in args.files}
+    if args.summary:
+        units = [p for text in texts.values() for p in _units(text, args.lines)]
+        summary = corpus_keywords([p for _, _, p in units], k=args.k, extractor=extractor)
+        rows = [{"rank": i, "keyword": term, "paragraphs": count, "score": score} for i, (term, count, score) in enumerate(summary, 1)]
+        if args.format == "jsonl":
+            for row in rows:
+                print(json.dumps(row, ensure_ascii=False), file=out)
+        elif args.format == "csv":
+            writer = csv.writer(out)
+            writer.writerow(["rank", "keyword", "paragraphs", "score"])
+            writer.writerows([r["rank"], r["keyword"], r["paragraphs"], r["score"]] for r in rows)
+        else:
+            print(f"top {len(rows)} keywords across {len(units)} paragraphs of {len(texts)} file(s)", file=out)
+            _print_table(rows, [("rank", "#", 3), ("paragraphs", "paragraphs", 10), ("keyword", "keyword", 30)], out)
+        return 0
+    rows = []
+    for source, text in texts.items():
+        if args.whole:
+            paragraphs = [p for _, _, p in _units(text, args.lines)]
+            units = [(source, "\n".join(paragraphs))] if paragraphs else []
+        else:
+            units = [(source, p) for _, _, p in _units(text, args.lines)]
+        rows += [{"file": f, "text": t, "keywords": extractor.extract(t, args.k)} for f, t in units]
+    for index, row in enumerate(rows, 1):
+        row["index"] = index
     if args.format == "jsonl":
         for row in rows:
             print(json.dumps(row, ensure_ascii=False), file=out)
     elif args.format == "csv":
         writer = csv.writer(out)
-        writer.writerow(["index", "keywords", "scores", "text"])
+        writer.writerow(["index", "file", "keywords", "scores", "text"])
         for row in rows:
             writer.writerow([
-                row["index"], ";".join(w for w, _ in row["keywords"]),
+                row["index"], row["file"], ";".join(w for w, _ in row["keywords"]),
                 ";".join(f"{s:g}" for _, s in row["keywords"]), row["text"],
             ])
     else:
         table = [{"index": r["index"], "keywords": _format_keywords(r["keywords"]), "text": r["text"]} for r in rows]
         _print_table(table, [("index", "#", 3), ("keywords", "keywords", 50), ("text", "paragraph", 60)], out)
+    return 0
+
+
+def _cmd_themes(args: argparse.Namespace, out: TextIO) -> int:
+    from .persistence import load
+
+    top = load(args.model).theme_keywords(args.k)
+    if args.format == "jsonl":
+        for theme, pairs in top.items():
+            print(json.dumps({"theme": theme, "keywords": pairs}, ensure_ascii=False), file=out)
+    else:
+        for theme, pairs in top.items():
+            print(f"{theme:<12} " + "、".join(term for term, _ in pairs), file=out)
     return 0
 
 
@@ -252,15 +288,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     kw = sub.add_parser(
         "keywords",
-        help="extract keywords of each paragraph, or of the whole text",
-        description="Print the keywords of each paragraph of FILE (one per line), best first.",
-        epilog="example: zonenlp keywords page.txt -k 8 --whole",
+        help="extract keywords of each paragraph, of whole files, or across files",
+        description="Print the keywords of each paragraph of FILE(s) (read as pages; --lines for one paragraph "
+        "per line), best first; --whole gives the keywords of each whole file, --summary the top terms across "
+        "all paragraphs with the number of paragraphs each indexes.",
+        epilog="example: zonenlp keywords week/*.txt --summary -k 30",
     )
-    kw.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
-    kw.add_argument("-k", type=int, default=10, metavar="N", help="keywords per paragraph (default: %(default)s)")
-    kw.add_argument("--whole", action="store_true", help="keywords of the whole text instead of each paragraph")
+    kw.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input")
+    kw.add_argument("-k", type=int, default=10, metavar="N", help="keywords per paragraph, or in the summary (default: %(default)s)")
+    kw.add_argument("--lines", action="store_true", help="one paragraph per line: do not read the text as a page")
+    scope = kw.add_mutually_exclusive_group()
+    scope.add_argument("--whole", action="store_true", help="keywords of each whole file instead of each paragraph")
+    scope.add_argument("--summary", action="store_true", help="top terms across all paragraphs of all files, with counts")
+    kw.add_argument("--method", choices=("tfidf", "textrank"), default="tfidf", help="ranking (default: %(default)s)")
     kw.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
     kw.set_defaults(run=_cmd_keywords)
+
+    themes = sub.add_parser(
+        "themes",
+        help="show the terms that characterise each theme of a model",
+        description="Print, for each theme, the words with the largest weight in the model.",
+        epilog="example: zonenlp themes -k 15",
+    )
+    themes.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    themes.add_argument("-k", type=int, default=20, metavar="N", help="terms per theme (default: %(default)s)")
+    themes.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format (default: %(default)s)")
+    themes.set_defaults(run=_cmd_themes)
 
     train = sub.add_parser(
         "train",

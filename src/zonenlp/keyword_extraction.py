@@ -1,12 +1,22 @@
 """Keyword extraction: the terms an analyst would index a paragraph by.
 
-Scores are TF-IDF with the IDF of zonenlp's own corpus (shipped as a package
-resource); a word our corpus never saw falls back to jieba's generic IDF,
-capped at the IDF of a word seen once in our corpus, so that a word cannot
-outrank our own rarest words just because it comes from a bigger corpus.
-Candidates are filtered by stop words and part of speech; adjacent nouns that
-recur together, and short quoted terms (“两优三特一融”), become phrases, and
-the parts of a chosen phrase are not listed again.
+Candidates are content words (stop words, numbers and non-nouns by jieba's
+part-of-speech tags left out), zone names, document titles in 《》, short quoted
+terms (“两优三特一融”), and phrases of adjacent nouns that either recur or end
+in a head noun that makes a name (…实验室, …产业园, …招商推介会).
+
+Scores are TF-IDF with the IDF of zonenlp's own corpus (a package resource
+built from the training split); a word our corpus never saw falls back to
+jieba's generic IDF, capped at the IDF of a word seen once in our corpus, so a
+word cannot outrank our own rarest words just because it comes from a bigger
+corpus. Early mentions, names and domain terms weigh more. The best
+candidates are then chosen one by one, skipping any that contains or is
+contained in a chosen one, or shares most of its characters with one (a
+maximal-marginal-relevance rule), so the top five are five different things.
+
+``method="textrank"`` ranks the same candidates by TextRank instead: PageRank
+over a graph of words that co-occur within ``window`` tokens, iterated to
+convergence.
 """
 
 from __future__ import annotations
@@ -16,21 +26,38 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from importlib import resources
 
-from .errors import InputValueError
+from .errors import InputTypeError, InputValueError
 from .text import check_text, normalize
-from .tokenizer import Tokenizer, default_tokenizer, is_number_token, load_stopwords
+from .tokenizer import ZONE_SUFFIXES, Tokenizer, default_tokenizer, is_number_token, load_stopwords
 
-__all__ = ["KeywordExtractor", "keywords", "load_corpus_idf"]
+__all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
 
 # jieba part-of-speech tags of content words: nouns, names, places,
 # organisations, other proper nouns, verbal nouns, abbreviations, English.
 _CONTENT_TAGS = frozenset("n nr nrt nrfg ns nt nz nw vn an j eng".split())
 _NOUN_TAGS = frozenset("n nr nrt nrfg ns nt nz nw vn j eng".split())
-_QUOTED = re.compile(r"[“‘「『]([^“”‘’「」『』]{2,12})[”’」』]")
+_QUOTED = re.compile(r"[“‘「『]([^“”‘’「」『』，。；]{2,12})[”’」』]")
+_TITLE = re.compile(r"《([^《》]{2,30})》")
+# Nouns that end a name: a run of nouns ending in one of these is a candidate
+# even when it occurs once (松山湖材料实验室, 金属材料精深加工产业园).
+_HEAD_NOUNS = tuple(
+    """有限公司 公司 集团 实验室 研究院 研究所 研究中心 创新中心 中心 基地 产业园 工业园 科技园 产业园区 园区 平台 大会 推介会
+    洽谈会 博览会 交易会 论坛 商会 协会 学院 大学 学校 小学 中学 局 委员会 办公室 工作站 驿站 公寓 图谱 地图 清单 专班 模式
+    机制 工程 计划 行动 基金 产业链 集群 赛道 科技馆 展馆 大赛 活动周""".split()
+)
+# Words too general to index a paragraph by on their own (as parts of a phrase they are fine).
+_GENERIC = frozenset(
+    """企业 项目 园区 高新区 经开区 开发区 新区 服务 合作 产业 经济 政策 平台 领域 方面 单位 部门 问题 情况 水平 能力 体系 机制
+    模式 作用 基础 目标 任务 工作 质量 时间 地方 成效 举措 措施 环节 方式 过程 重点 全省 全市 全区 全国 地区 城市 国家 中国
+    市场 资源 条件 优势 效率 效益 规模 数量 负责人 工作人员 记者 同志 大家 群众 代表 人员 单位 现场 活动 会议 期间 同时
+    有关 相关 一批 一系列 系列 这里 那里 当地 本地 我们 他们 今年 去年 明年 近年 目前 下一步""".split()
+)
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+\-·]*$")
 
 
@@ -83,6 +110,20 @@ def _jieba_tables() -> tuple[dict[str, str], dict[str, float]]:
         return tags, idf
 
 
+_ZONE_SUFFIX_TUPLE = tuple(ZONE_SUFFIXES)
+
+
+class _Candidate(NamedTuple):
+    term: str
+    count: int
+    first: int  # character offset of the first mention
+    idf: float
+    kind: str  # word, domain, zone, phrase, name, quoted, title
+
+
+_KIND_WEIGHT = {"word": 1.0, "phrase": 1.1, "domain": 1.25, "zone": 1.3, "name": 1.3, "quoted": 1.3, "title": 1.4}
+
+
 class KeywordExtractor:
     """Extract the ``k`` best keywords and key phrases of a text.
 
@@ -90,48 +131,171 @@ class KeywordExtractor:
     ----------
     tokenizer:
         ``None`` uses the default :class:`~zonenlp.tokenizer.Tokenizer`.
-    min_phrase_count:
-        How often a run of adjacent nouns must recur in the text to become a phrase.
+    method:
+        ``"tfidf"`` (default) or ``"textrank"``.
     max_phrase_words:
-        The longest run of words merged into one phrase.
+        The longest run of adjacent nouns merged into one phrase.
+    diversity:
+        Two keywords whose character bigrams overlap more than this (Jaccard)
+        are the same thing said twice; the lower-scored one is left out.
+    window:
+        TextRank's co-occurrence window in tokens.
     """
 
-    def __init__(self, tokenizer: Tokenizer | None = None, min_phrase_count: int = 2, max_phrase_words: int = 3) -> None:
+    def __init__(
+        self,
+        tokenizer: Tokenizer | None = None,
+        method: str = "tfidf",
+        max_phrase_words: int = 4,
+        diversity: float = 0.5,
+        window: int = 5,
+    ) -> None:
         self.tokenizer = tokenizer
-        self.min_phrase_count = min_phrase_count
+        self.method = method
         self.max_phrase_words = max_phrase_words
+        self.diversity = diversity
+        self.window = window
+        # per-word facts that do not depend on the text: computed once per word
+        self._word_classes: dict[str, int] = {}
+        self._idfs: dict[str, float] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        state["_word_classes"], state["_idfs"] = {}, {}
+        return state
 
     def _tokenizer(self) -> Tokenizer:
         return self.tokenizer if self.tokenizer is not None else default_tokenizer()
 
     def _idf(self, term: str) -> float:
-        corpus = load_corpus_idf()
-        if term in corpus.values:
-            return corpus.values[term]
-        _tags, generic = _jieba_tables()
-        return min(generic.get(term, corpus.rarest), corpus.rarest)
+        value = self._idfs.get(term)
+        if value is None:
+            corpus = load_corpus_idf()
+            value = corpus.values.get(term)
+            if value is None:
+                value = min(_jieba_tables()[1].get(term, corpus.rarest), corpus.rarest)
+            self._idfs[term] = value
+        return value
 
-    def _is_candidate(self, token: str, domain: frozenset[str], tags: dict[str, str]) -> bool:
-        if len(token) < 2 or token in load_stopwords() or is_number_token(token) or not _WORDLIKE.match(token):
-            return False
-        return token in domain or tags.get(token, "n") in _CONTENT_TAGS
+    @staticmethod
+    def _word_class(token: str, domain: frozenset[str], tags: dict[str, str]) -> int:
+        """0: not a keyword word; 1: a content word; 2: a content noun (can join a phrase)."""
+        if len(token) < 2 or token in load_stopwords() or not _WORDLIKE.match(token) or is_number_token(token):
+            return 0
+        if token in domain:
+            return 2
+        tag = tags.get(token, "n")  # a word jieba's dictionary lacks is a name, so a noun
+        return 2 if tag in _NOUN_TAGS else 1 if tag in _CONTENT_TAGS else 0
 
-    def _is_noun(self, token: str, domain: frozenset[str], tags: dict[str, str]) -> bool:
-        return token in domain or tags.get(token, "n") in _NOUN_TAGS
+    def _candidates(self, text: str) -> tuple[dict[str, _Candidate], list[str]]:
+        tokenizer = self._tokenizer()
+        domain = tokenizer.domain_words
+        tags, _ = _jieba_tables()
+        found: dict[str, _Candidate] = {}
 
-    def _runs(self, tokens: list[str], domain: frozenset[str], tags: dict[str, str]) -> list[list[str]]:
-        """Maximal runs of adjacent candidate nouns (punctuation and stop words break a run)."""
-        runs, current = [], []
+        def add(term: str, kind: str, idf: float) -> None:
+            if term not in found:
+                found[term] = _Candidate(term, text.count(term), max(text.find(term), 0), idf, kind)
+
+        # titles and quoted terms are taken whole; the rest of the text is
+        # segmented without them, so their fragments do not compete with them
+        for pattern, kind in ((_TITLE, "title"), (_QUOTED, "quoted")):
+            for match in pattern.finditer(text):
+                term = match.group(1).strip()
+                if len(term) >= 2 and not is_number_token(term) and term not in load_stopwords():
+                    add(term, kind, load_corpus_idf().values.get(term, load_corpus_idf().rarest))
+        rest = _QUOTED.sub("，", _TITLE.sub("，", text))
+        tokens = tokenizer._segment_normalized(rest)  # text is normalized already
+        known = self._word_classes
+        classes = {}
+        for t in set(tokens):
+            value = known.get(t)
+            if value is None:
+                value = known[t] = self._word_class(t, domain, tags)
+            classes[t] = value
         for token in tokens:
-            if self._is_candidate(token, domain, tags) and self._is_noun(token, domain, tags):
-                current.append(token)
-            else:
-                if len(current) > 1:
-                    runs.append(current)
-                current = []
-        if len(current) > 1:
-            runs.append(current)
-        return runs
+            if token not in found and classes[token] and token not in _GENERIC:
+                kind = "zone" if token.endswith(_ZONE_SUFFIX_TUPLE) and token not in ZONE_SUFFIXES else (
+                    "domain" if token in domain else "word")
+                add(token, kind, self._idf(token))
+        # phrases: runs of adjacent nouns
+        run: list[str] = []
+        for token in [*tokens, "。"]:
+            if classes.get(token) == 2:
+                run.append(token)
+                continue
+            for n in range(2, min(self.max_phrase_words, len(run)) + 1):
+                for i in range(len(run) - n + 1):
+                    parts = run[i : i + n]
+                    phrase = "".join(parts)
+                    named = phrase.endswith(_HEAD_NOUNS) and not parts[-1] in _GENERIC or parts[-1].endswith(_HEAD_NOUNS)
+                    if text.count(phrase) >= 2 or (named and len(phrase) <= 16):
+                        idf = max(self._idf(p) for p in parts)
+                        add(phrase, "name" if named else "phrase", idf)
+            run = []
+        return found, tokens
+
+    def _tfidf_scores(self, candidates: dict[str, _Candidate], length: int) -> dict[str, float]:
+        scores = {}
+        for c in candidates.values():
+            position = 1.0 + 0.25 * (1 - c.first / max(length, 1))  # earlier mentions weigh more
+            length_bonus = 1.0 + 0.08 * min(len(c.term) - 2, 6) if c.kind in ("phrase", "name", "title", "quoted") else 1.0
+            scores[c.term] = (1 + math.log(max(c.count, 1))) * c.idf * position * _KIND_WEIGHT[c.kind] * length_bonus
+        return scores
+
+    def _textrank_scores(self, candidates: dict[str, _Candidate], tokens: list[str]) -> dict[str, float]:
+        import numpy as np
+
+        words = [t for t in tokens if t in candidates]
+        vocabulary = sorted(set(words))
+        if not vocabulary:
+            return {}
+        index = {w: i for i, w in enumerate(vocabulary)}
+        weights = np.zeros((len(vocabulary), len(vocabulary)))
+        positions = [index[t] if t in index else -1 for t in tokens]
+        for i, a in enumerate(positions):
+            if a < 0:
+                continue
+            for b in positions[i + 1 : i + self.window]:
+                if b >= 0 and b != a:
+                    weights[a, b] += 1
+                    weights[b, a] += 1
+        out_degree = weights.sum(axis=1, keepdims=True)
+        transition = np.divide(weights, out_degree, out=np.zeros_like(weights), where=out_degree > 0)
+        rank = np.full(len(vocabulary), 1.0 / len(vocabulary))
+        damping = 0.85
+        for _ in range(100):  # PageRank by power iteration, to convergence
+            updated = (1 - damping) / len(vocabulary) + damping * transition.T @ rank
+            if np.abs(updated - rank).sum() < 1e-8:
+                rank = updated
+                break
+            rank = updated
+        scores = {w: float(rank[i]) * len(vocabulary) for w, i in index.items()}
+        # phrases, titles and quoted terms: the best rank among their words, or the mean
+        for c in candidates.values():
+            if c.term not in scores:
+                inner = [scores[w] for w in vocabulary if w in c.term]
+                scores[c.term] = (max(inner) if inner else 1.0) * _KIND_WEIGHT[c.kind]
+        return scores
+
+    @staticmethod
+    def _bigrams(term: str) -> set[str]:
+        return {term[i : i + 2] for i in range(len(term) - 1)} or {term}
+
+    def _choose(self, scores: dict[str, float], k: int) -> list[tuple[str, float]]:
+        chosen: list[tuple[str, float]] = []
+        chosen_bigrams: list[set[str]] = []
+        for term, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+            if any(term in c or c in term for c, _ in chosen):
+                continue
+            grams = self._bigrams(term)
+            if any(len(grams & g) / len(grams | g) > self.diversity for g in chosen_bigrams):
+                continue
+            chosen.append((term, round(score, 4)))
+            chosen_bigrams.append(grams)
+            if len(chosen) == k:
+                break
+        return chosen
 
     def extract(self, text: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best keywords of ``text`` with their scores, best first.
@@ -141,46 +305,17 @@ class KeywordExtractor:
         check_text(text)
         if not isinstance(k, int) or isinstance(k, bool) or k < 1:
             raise InputValueError(f"k must be a positive int, got {k!r}")
+        if self.method not in ("tfidf", "textrank"):
+            raise InputValueError(f"method must be 'tfidf' or 'textrank', got {self.method!r}")
         text = normalize(text)
         if not text:
             return []
-        tokenizer = self._tokenizer()
-        # A short quoted term (“两优三特一融”) is one keyword: take it whole and
-        # segment the rest of the text without it, so its fragments (一融) do
-        # not compete with it.
-        quoted = Counter(m.group(1) for m in _QUOTED.finditer(text) if not is_number_token(m.group(1)))
-        tokens = tokenizer.segment(_QUOTED.sub("，", text))
-        domain = tokenizer.domain_words
-        tags, _ = _jieba_tables()
-
-        counts = Counter(t for t in tokens if self._is_candidate(t, domain, tags))
-        for term, count in quoted.items():
-            counts[term] += count
-        # phrases: runs of adjacent nouns that recur in the text
-        phrase_counts: Counter[tuple[str, ...]] = Counter()
-        for run in self._runs(tokens, domain, tags):
-            for n in range(2, self.max_phrase_words + 1):
-                for i in range(len(run) - n + 1):
-                    phrase_counts[tuple(run[i : i + n])] += 1
-
-        scores: dict[str, float] = {}
-        for term, count in counts.items():
-            scores[term] = (1 + math.log(count)) * self._idf(term)
-        for parts, count in phrase_counts.items():
-            if count >= self.min_phrase_count:
-                idf = max(self._idf(p) for p in parts)
-                scores["".join(parts)] = (1 + math.log(count)) * idf * (1 + 0.25 * (len(parts) - 1))
-
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        chosen: list[tuple[str, float]] = []
-        for term, score in ranked:
-            # one thing once: skip a term inside a chosen phrase, or around a chosen term
-            if any(term in c or c in term for c, _ in chosen):
-                continue
-            chosen.append((term, round(score, 4)))
-            if len(chosen) == k:
-                break
-        return chosen
+        candidates, tokens = self._candidates(text)
+        if self.method == "textrank":
+            scores = self._textrank_scores(candidates, tokens)
+        else:
+            scores = self._tfidf_scores(candidates, len(text))
+        return self._choose(scores, k)
 
 
 @lru_cache(maxsize=1)
@@ -192,6 +327,28 @@ def keywords(text: str, k: int = 10) -> list[tuple[str, float]]:
     """The ``k`` best keywords of ``text`` with scores, best first.
 
     >>> [w for w, _ in keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", k=3)]  # doctest: +SKIP
-    ['招商引资', '湘潭高新区', '动员大会']
+    ['湘潭高新区', '招商引资', '动员大会']
     """
     return _default_extractor().extract(text, k)
+
+
+def corpus_keywords(
+    texts: Iterable[str], k: int = 20, per_text: int = 10, extractor: KeywordExtractor | None = None
+) -> list[tuple[str, int, float]]:
+    """The top terms across a set of texts: ``(term, texts it is a keyword of, summed score)``.
+
+    Each text contributes its ``per_text`` best keywords; terms are ranked by
+    how many texts they index, then by their summed score — the analyst's
+    weekly "what was this about" list.
+    """
+    extractor = extractor or _default_extractor()
+    counts: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputTypeError(f"texts[{index}] must be str, got {type(text).__name__}")
+        for term, score in extractor.extract(text, per_text):
+            counts[term] += 1
+            totals[term] += score
+    ranked = sorted(counts, key=lambda t: (-counts[t], -totals[t], t))[:k]
+    return [(t, counts[t], round(totals[t], 4)) for t in ranked]

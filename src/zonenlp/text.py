@@ -43,12 +43,9 @@ def check_text(text: object, *, where: str = "text") -> str:
     return text
 
 
-def _drop_controls(text: str) -> str:
-    # Category Cc (controls) and Cs (lone surrogates from bad decoding) carry no
-    # text; newlines and tabs are whitespace and handled by the caller.
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    )
+# Category Cc (controls) and Cs (lone surrogates from bad decoding) carry no
+# text; newlines and tabs are whitespace and handled by the caller.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalize(text: str) -> str:
@@ -66,7 +63,7 @@ def normalize(text: str) -> str:
     """
     text = check_text(text)
     text = unicodedata.normalize("NFC", text).translate(_WIDTH_TABLE)
-    text = _drop_controls(text)
+    text = _CONTROLS.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     return _CJK_SPACE.sub("", text)
 
