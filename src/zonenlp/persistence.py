@@ -1,10 +1,19 @@
 """Saving and loading models, with a manifest that vouches for each file.
 
-A model is a joblib file plus a JSON manifest beside it (``model.joblib`` ->
+A model is a file plus a JSON manifest beside it (``model.joblib`` ->
 ``model.json``) recording the versions it was made with, its labels, the hash
 of its training data, its evaluation figures and the sha256 of the model file.
-Unpickling runs code, so :func:`load` computes the file's sha256 first and
-refuses any file that does not match its manifest.
+
+Two formats:
+
+- **joblib** (``.joblib``, the default): any ThemeClassifier, any estimator.
+  Unpickling runs code, so :func:`load` computes the file's sha256 first and
+  refuses any file that does not match its manifest.
+- **safe** (``.npz``): numbers, strings and JSON only, read with
+  ``numpy.load(allow_pickle=False)``; loading executes no code from the file.
+  It holds models built from zonenlp's own parts (TfidfFeaturizer with the
+  shipped or a path-free tokenizer; ``"logreg"``, ``"svm"`` or ``"nb"``), and
+  predicts what the joblib model predicts.
 """
 
 from __future__ import annotations
@@ -59,22 +68,29 @@ def _versions() -> dict[str, str]:
 
 
 def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None, notes: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` (joblib) and its manifest beside it.
+    """Write ``model`` to ``path`` and its manifest beside it.
 
-    ``metrics`` (evaluation figures) and ``notes`` (anything else worth
+    A path ending in ``.npz`` is written in the safe format, anything else with
+    joblib. ``metrics`` (evaluation figures) and ``notes`` (anything else worth
     recording, e.g. how the configuration was chosen) go into the manifest.
     Returns the manifest's path.
     """
-    import joblib
-
     if not hasattr(model, "classes_"):
         raise NotFittedError("only a fitted model can be saved")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(model, path, compress=3)
+    if path.suffix == ".npz":
+        from ._safe_format import write_safe
+
+        write_safe(model, path)
+    else:
+        import joblib
+
+        joblib.dump(model, path, compress=3)
     manifest = {
         "format": MANIFEST_FORMAT,
         "model_file": path.name,
+        "model_format": "safe" if path.suffix == ".npz" else "joblib",
         "model_sha256": _sha256(path),
         "model_bytes": path.stat().st_size,
         "versions": _versions(),
@@ -112,12 +128,11 @@ def load(path: str | Path | None = None) -> Any:
     """Load a model saved by :func:`save`; ``None`` loads the shipped default model.
 
     The file's sha256 must match its manifest, or :class:`ModelIntegrityError`
-    is raised before any byte of it is unpickled. A model saved with other
-    versions of zonenlp, scikit-learn or jieba loads with a
-    :class:`ZonenlpVersionWarning`.
+    is raised before any byte of it is read as a model. A ``.npz`` file is read
+    in the safe format (no code runs); other files are unpickled with joblib. A
+    model saved with other versions of zonenlp, scikit-learn or jieba loads
+    with a :class:`ZonenlpVersionWarning`.
     """
-    import joblib
-
     from .classifier import ThemeClassifier
 
     model_path = Path(path) if path is not None else default_model_path()
@@ -140,8 +155,17 @@ def load(path: str | Path | None = None) -> Any:
                 stacklevel=2,
             )
     try:
-        model = joblib.load(model_path)
-    except Exception as exc:  # a truncated or foreign file fails in many ways inside pickle
+        if model_path.suffix == ".npz":
+            from ._safe_format import read_safe
+
+            model = read_safe(model_path)
+        else:
+            import joblib
+
+            model = joblib.load(model_path)
+    except ModelFileError:
+        raise
+    except Exception as exc:  # a truncated or foreign file fails in many ways inside its reader
         raise ModelFileError(f"cannot load {model_path}: {type(exc).__name__}: {exc}") from exc
     if not isinstance(model, ThemeClassifier):
         raise ModelFileError(f"{model_path} holds a {type(model).__name__}, not a ThemeClassifier")
