@@ -32,6 +32,7 @@ from .errors import (
 _LAZY = {
     "normalize": "text",
     "split_paragraphs": "text",
+    "to_simplified": "text",
     "Tokenizer": "tokenizer",
     "tokenize": "tokenizer",
     "TfidfFeaturizer": "features",
@@ -85,5 +86,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .features import TfidfFeaturizer
     from .keyword_extraction import KeywordExtractor, keywords
     from .persistence import load, read_manifest, save
-    from .text import normalize, split_paragraphs
+    from .text import normalize, split_paragraphs, to_simplified
     from .tokenizer import Tokenizer, tokenize

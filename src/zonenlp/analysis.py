@@ -14,7 +14,7 @@ from typing import Any
 from .quantities import Figure, figures
 from .keyword_extraction import keywords
 from .page import Article, read_page
-from .text import check_text
+from .text import DEFAULT_MAX_CHARS, check_text
 
 __all__ = ["TaggedParagraph", "ArticleAnalysis", "analyze", "MAIN_THEME_SHARE"]
 
@@ -91,19 +91,20 @@ def _headline_figures(paragraphs: list[TaggedParagraph]) -> list[Figure]:
     return []
 
 
-def analyze(text: str, model: Any = None, *, k: int = 5) -> list[ArticleAnalysis]:
+def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[ArticleAnalysis]:
     """Read ``text`` as a page (:func:`zonenlp.read_page`), tag every content
     paragraph with ``model`` (default: the shipped model), and summarise each
     article: theme shares, keywords, zones and headline figures.
 
     ``k`` is the number of keywords per paragraph (an article gets ``2 * k``).
+    A text over ``max_chars`` characters raises :class:`~zonenlp.errors.InputValueError`.
     """
-    check_text(text)
+    check_text(text, max_chars=max_chars)
     if model is None:
         from .persistence import load
 
         model = load()
-    articles = read_page(text)
+    articles = read_page(text, max_chars=max_chars)
     all_paragraphs = [p for a in articles for p in a.paragraphs]
     tags = iter(model.tag(all_paragraphs) if all_paragraphs else [])
     out = []

@@ -23,7 +23,6 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
-from .text import normalize
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
 
 __all__ = ["ThemeClassifier", "THEMES", "check_label_lists", "multilabel_scores"]
@@ -333,9 +332,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         texts = check_texts(texts)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        X = self.featurizer_.transform(texts)
-        proba = self._positive_proba(self.estimators_, X)
-        proba[[not normalize(t) for t in texts]] = 0.0
+        docs = self.featurizer_.analyze(texts)
+        proba = self._positive_proba(self.estimators_, self.featurizer_.transform_analyzed(docs))
+        proba[[d.empty for d in docs]] = 0.0
         return proba
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
@@ -400,6 +399,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             else:
                 if len(terms) < k:
                     terms.append([term, weight])
+        terms.sort(key=lambda entry: -entry[1])  # credited n-grams can reorder the terms
         return [(term, round(weight, 4)) for term, weight in terms]
 
     def explain(self, text: str, k: int = 5) -> dict[str, list[tuple[str, float]]]:

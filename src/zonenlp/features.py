@@ -20,8 +20,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .errors import InputTypeError, NotFittedError, TrainingDataError
-from .text import normalize
+from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
+from .text import normalize, to_simplified
 from .tokenizer import Tokenizer, default_tokenizer, is_number_token, load_stopwords
 
 __all__ = ["TfidfFeaturizer", "AnalyzedText", "check_texts"]
@@ -92,6 +92,7 @@ class AnalyzedText:
     words: list[str]
     chars: str
     lexicon: tuple[int, ...] = ()
+    empty: bool = False  # nothing left after normalize(): blank or invisible characters only
 
 
 class TfidfFeaturizer(TransformerMixin, BaseEstimator):
@@ -175,12 +176,16 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         texts = check_texts(texts)
         tokenizer = self._tokenizer()
         out = []
-        for text in texts:
+        for index, text in enumerate(texts):
+            try:
+                clean = normalize(text, max_chars=tokenizer.max_chars)
+            except InputValueError as exc:
+                raise InputValueError(f"texts[{index}]: {exc}") from None
             words = self._word_features(tokenizer.tokenize(text)) if self.use_words else []
-            clean = normalize(text)
-            chars = _DIGITS.sub("0", clean) if self.use_chars else ""
-            lexicon = lexicon_counts(clean) if self.lexicon_weight else ()
-            out.append(AnalyzedText(words, chars, lexicon))
+            simplified = to_simplified(clean)
+            chars = _DIGITS.sub("0", simplified) if self.use_chars else ""
+            lexicon = lexicon_counts(simplified) if self.lexicon_weight else ()
+            out.append(AnalyzedText(words, chars, lexicon, not clean))
         return out
 
     # -- fitting and transforming -------------------------------------------

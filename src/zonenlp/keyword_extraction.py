@@ -33,7 +33,7 @@ from typing import NamedTuple
 from importlib import resources
 
 from .errors import InputTypeError, InputValueError
-from .text import check_text, normalize
+from .text import normalize, to_simplified
 from .tokenizer import ZONE_SUFFIXES, Tokenizer, default_tokenizer, is_number_token, load_stopwords
 
 __all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
@@ -116,7 +116,7 @@ _ZONE_SUFFIX_TUPLE = tuple(ZONE_SUFFIXES)
 class _Candidate(NamedTuple):
     term: str
     count: int
-    first: int  # character offset of the first mention
+    first: float  # where the first mention is, from 0 (start of the text) to 1 (end)
     idf: float
     kind: str  # word, domain, zone, phrase, name, quoted, title
 
@@ -188,24 +188,29 @@ class KeywordExtractor:
         return 2 if tag in _NOUN_TAGS else 1 if tag in _CONTENT_TAGS else 0
 
     def _candidates(self, text: str) -> tuple[dict[str, _Candidate], list[str]]:
+        """Candidates with their counts and first positions, in one pass over the tokens
+        (no search of the text per candidate: the cost stays linear in its length)."""
         tokenizer = self._tokenizer()
         domain = tokenizer.domain_words
         tags, _ = _jieba_tables()
         found: dict[str, _Candidate] = {}
-
-        def add(term: str, kind: str, idf: float) -> None:
-            if term not in found:
-                found[term] = _Candidate(term, text.count(term), max(text.find(term), 0), idf, kind)
+        corpus = load_corpus_idf()
+        stopwords = load_stopwords()
 
         # titles and quoted terms are taken whole; the rest of the text is
         # segmented without them, so their fragments do not compete with them
+        length = max(len(text), 1)
         for pattern, kind in ((_TITLE, "title"), (_QUOTED, "quoted")):
+            matches: dict[str, list[int]] = {}
             for match in pattern.finditer(text):
                 term = match.group(1).strip()
-                if len(term) >= 2 and not is_number_token(term) and term not in load_stopwords():
-                    add(term, kind, load_corpus_idf().values.get(term, load_corpus_idf().rarest))
-        rest = _QUOTED.sub("，", _TITLE.sub("，", text))
-        tokens = tokenizer._segment_normalized(rest)  # text is normalized already
+                if len(term) >= 2 and not is_number_token(term) and term not in stopwords:
+                    matches.setdefault(term, []).append(match.start())
+            for term, starts in matches.items():
+                if term not in found:
+                    found[term] = _Candidate(term, len(starts), starts[0] / length, corpus.values.get(term, corpus.rarest), kind)
+        tokens = tokenizer._segment_normalized(_QUOTED.sub("，", _TITLE.sub("，", text)))  # text is normalized already
+        n_tokens = max(len(tokens), 1)
         known = self._word_classes
         classes = {}
         for t in set(tokens):
@@ -213,32 +218,38 @@ class KeywordExtractor:
             if value is None:
                 value = known[t] = self._word_class(t, domain, tags)
             classes[t] = value
-        for token in tokens:
+        counts = Counter(tokens)
+        for index, token in enumerate(tokens):
             if token not in found and classes[token] and token not in _GENERIC:
                 kind = "zone" if token.endswith(_ZONE_SUFFIX_TUPLE) and token not in ZONE_SUFFIXES else (
                     "domain" if token in domain else "word")
-                add(token, kind, self._idf(token))
+                found[token] = _Candidate(token, counts[token], index / n_tokens, self._idf(token), kind)
         # phrases: runs of adjacent nouns
+        phrases: dict[tuple[str, ...], list[int]] = {}
         run: list[str] = []
-        for token in [*tokens, "。"]:
+        for index, token in enumerate([*tokens, "。"]):
             if classes.get(token) == 2:
                 run.append(token)
                 continue
+            start = index - len(run)
             for n in range(2, min(self.max_phrase_words, len(run)) + 1):
                 for i in range(len(run) - n + 1):
-                    parts = run[i : i + n]
-                    phrase = "".join(parts)
-                    named = phrase.endswith(_HEAD_NOUNS) and not parts[-1] in _GENERIC or parts[-1].endswith(_HEAD_NOUNS)
-                    if text.count(phrase) >= 2 or (named and len(phrase) <= 16):
-                        idf = max(self._idf(p) for p in parts)
-                        add(phrase, "name" if named else "phrase", idf)
+                    phrases.setdefault(tuple(run[i : i + n]), []).append(start + i)
             run = []
+        for parts, starts in phrases.items():
+            phrase = "".join(parts)
+            if phrase in found:
+                continue
+            named = phrase.endswith(_HEAD_NOUNS) and parts[-1] not in _GENERIC or parts[-1].endswith(_HEAD_NOUNS)
+            if len(starts) >= 2 or (named and len(phrase) <= 16):
+                idf = max(self._idf(p) for p in parts)
+                found[phrase] = _Candidate(phrase, len(starts), starts[0] / n_tokens, idf, "name" if named else "phrase")
         return found, tokens
 
-    def _tfidf_scores(self, candidates: dict[str, _Candidate], length: int) -> dict[str, float]:
+    def _tfidf_scores(self, candidates: dict[str, _Candidate]) -> dict[str, float]:
         scores = {}
         for c in candidates.values():
-            position = 1.0 + 0.25 * (1 - c.first / max(length, 1))  # earlier mentions weigh more
+            position = 1.0 + 0.25 * (1 - c.first)  # earlier mentions weigh more
             length_bonus = 1.0 + 0.08 * min(len(c.term) - 2, 6) if c.kind in ("phrase", "name", "title", "quoted") else 1.0
             scores[c.term] = (1 + math.log(max(c.count, 1))) * c.idf * position * _KIND_WEIGHT[c.kind] * length_bonus
         return scores
@@ -300,21 +311,22 @@ class KeywordExtractor:
     def extract(self, text: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best keywords of ``text`` with their scores, best first.
 
-        Empty or whitespace-only text, and text with no content words, give ``[]``.
+        Keywords come in Simplified characters (a Traditional text is read
+        through :func:`zonenlp.text.to_simplified`). Empty or whitespace-only
+        text, and text with no content words, give ``[]``.
         """
-        check_text(text)
         if not isinstance(k, int) or isinstance(k, bool) or k < 1:
             raise InputValueError(f"k must be a positive int, got {k!r}")
         if self.method not in ("tfidf", "textrank"):
             raise InputValueError(f"method must be 'tfidf' or 'textrank', got {self.method!r}")
-        text = normalize(text)
+        text = to_simplified(normalize(text, max_chars=self._tokenizer().max_chars))
         if not text:
             return []
         candidates, tokens = self._candidates(text)
         if self.method == "textrank":
             scores = self._textrank_scores(candidates, tokens)
         else:
-            scores = self._tfidf_scores(candidates, len(text))
+            scores = self._tfidf_scores(candidates)
         return self._choose(scores, k)
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import check_text, normalize
+from .text import DEFAULT_MAX_CHARS, check_text, normalize, to_simplified
 
 __all__ = ["Article", "read_page"]
 
@@ -95,29 +95,41 @@ def _is_name(word: str) -> bool:
     return word[0] in _SURNAMES and 2 <= len(word) <= 3
 
 
+def _credited_words(credit: str) -> list[tuple[str, str]]:
+    """The words of a credit between role words and separators, as (Simplified, as written)."""
+    probe = to_simplified(credit)
+    words, position = [], 0
+    for word in (w for w in re.split(r"[ 、，,]+", _ROLE_WORDS.sub(" ", probe)) if w):
+        start = probe.find(word, position)
+        position = start + len(word)
+        words.append((word, credit[start:position]))
+    return words
+
+
 def _names(line: str) -> list[str] | None:
-    """The personal names of a byline, or None if the line is not one."""
-    if len(line) > 30 or not _BYLINE.match(line):
+    """The personal names of a byline (as written), or None if the line is not one."""
+    probe = to_simplified(line)  # surnames and roles are matched in Simplified (陳 -> 陈, 記者 -> 记者)
+    if len(probe) > 30 or not _BYLINE.match(probe):
         return None
-    words = [w for w in re.split(r"[ 、，,]+", _ROLE_WORDS.sub(" ", line)) if w]
-    if not words or not all(_is_name(w) for w in words):
+    words = _credited_words(line)
+    if not words or not all(_is_name(simplified) for simplified, _ in words):
         return None
-    if len(words) == 1 and not _ROLE_WORDS.match(line):
+    if len(words) == 1 and not _ROLE_WORDS.match(probe):
         # a lone two- or three-character line could be a word (杨柳, 高质量):
         # accept it only when jieba does not know it as a common word
         from .tokenizer import default_tokenizer
 
         engine = default_tokenizer()._engine()
-        if engine.FREQ.get(words[0], 0) > 50:
+        if engine.FREQ.get(words[0][0], 0) > 50:
             return None
-    return words
+    return [written for _, written in words]
 
 
 def _table_cells(line: str) -> list[str] | None:
     """The cells of a table row: three or more cells split by | or tabs or runs
     of spaces; or, split by single spaces, three or more short cells one of
     which is a number."""
-    if _SENTENCE_END.search(line):
+    if _ends_sentence(line):
         return None
     cells = [c for c in _STRONG_CELL_BREAK.split(line) if c]
     if len(cells) >= 3 and all(len(c) <= 24 for c in cells):
@@ -134,7 +146,7 @@ def _classify(raw: str, gap: int) -> _Line:
     cells = _table_cells(raw.strip())
     spaced = " ".join(normalize(word) for word in raw.split())
     text = normalize(raw)
-    if _CAPTION.search(spaced):
+    if _CAPTION.search(to_simplified(spaced)):
         return _Line("caption", text, gap)
     if _names(spaced) is not None:
         return _Line("byline", spaced, gap)
@@ -142,7 +154,7 @@ def _classify(raw: str, gap: int) -> _Line:
         return _Line("table", "\t".join(cells), gap)
     if len(text) <= _HEADING_MAX and (
         text.startswith(("——", "—"))  # a subtitle under its title
-        or (not _SENTENCE_END.search(text) or text.endswith(("：", ":"))) and not re.search(r"[，；;,。]", text)
+        or (not _ends_sentence(text) or text.endswith(("：", ":"))) and not re.search(r"[，；;,。]", text)
     ):
         return _Line("heading", text, gap)
     return _Line("body", text, gap)
@@ -160,15 +172,25 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+def _ends_sentence(text: str) -> bool:
+    # only the last characters decide; searching a long paragraph from its
+    # start for an anchored pattern would cost time quadratic in its length
+    return _SENTENCE_END.search(text[-3:]) is not None
+
+
 def _join_broken(lines: list[_Line]) -> list[_Line]:
     """Join body lines cut by the layout with the body line that continues them."""
     out: list[_Line] = []
+    pieces: list[list[str]] = []  # the lines joined into each output line, joined once at the end
     for line in lines:
         previous = out[-1] if out else None
-        if previous and previous.kind == "body" and not _SENTENCE_END.search(previous.text) and line.kind in ("body", "heading"):
-            previous.text += line.text
+        if previous and previous.kind == "body" and not _ends_sentence(pieces[-1][-1]) and line.kind in ("body", "heading"):
+            pieces[-1].append(line.text)
             continue
         out.append(line)
+        pieces.append([line.text])
+    for line, parts in zip(out, pieces):
+        line.text = "".join(parts)
     return out
 
 
@@ -215,7 +237,7 @@ def _starts_article(items: list, index: int, current: Article | None) -> bool:
             return False
         if following.kind == "caption":
             continue
-        return following.kind == "byline" or (following.kind == "body" and _DATELINE.match(following.text) is not None)
+        return following.kind == "byline" or (following.kind == "body" and _DATELINE.match(to_simplified(following.text)) is not None)
     return False
 
 
@@ -228,13 +250,14 @@ def _split_headless(article: Article) -> Article:
     return tail
 
 
-def read_page(text: str) -> list[Article]:
+def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Article]:
     """Read a newspaper page (or any text) into its articles.
 
     Returns ``[]`` for a text with no content. See the module documentation
-    for how lines are read.
+    for how lines are read. Texts over ``max_chars`` characters raise
+    :class:`~zonenlp.errors.InputValueError`.
     """
-    check_text(text)
+    check_text(text, max_chars=max_chars)
     items = _heading_blocks(_join_broken(_lines(text)))
     articles: list[Article] = []
     current: Article | None = None
@@ -297,13 +320,12 @@ def read_page(text: str) -> list[Article]:
                 current.tables.append([row])
             continue
         body = item.text
-        dateline = _DATELINE.match(body)
+        dateline = _DATELINE.match(to_simplified(body))
         if dateline and not current.paragraphs:
-            current.dateline = dateline.group("mark")
+            current.dateline = body[: dateline.end("mark")]
             if dateline.group("who"):
-                current.authors.extend(
-                    w for w in re.split(r"[ 、，,]+", _ROLE_WORDS.sub(" ", dateline.group("who"))) if w and _is_name(w)
-                )
+                who = body[dateline.start("who") : dateline.end("who")]
+                current.authors.extend(written for simplified, written in _credited_words(who) if _is_name(simplified))
             body = body[dateline.end() :]
         elif (
             not current.paragraphs
@@ -326,5 +348,5 @@ def _next_is_dateline(items: list, index: int) -> bool:
     for following in items[index + 1 :]:
         if isinstance(following, list) or following.kind != "body":
             return False
-        return _DATELINE.match(following.text) is not None
+        return _DATELINE.match(to_simplified(following.text)) is not None
     return False

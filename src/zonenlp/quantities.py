@@ -10,10 +10,10 @@ Every :class:`Figure` carries its character span in the (normalized) text, so
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from .text import check_text, normalize
+from .text import DEFAULT_MAX_CHARS, normalize, to_simplified
 
 __all__ = ["Figure", "figures", "parse_number"]
 
@@ -22,13 +22,15 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_0
 _MAGNITUDE = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 1e4, "十万": 1e5, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "百亿": 1e10, "千亿": 1e11, "万亿": 1e12}
 
 _CN_NUM = "[零〇一二两三四五六七八九十百千]+"
-_NUMBER = rf"(?:\d+(?:[.,]\d+)*|{_CN_NUM})"
+# A number starts where no digit or numeral is before it: trying to start one
+# inside a long run of digits would make matching quadratic in the run.
+_NUMBER = rf"(?<![\d.,零〇一二两三四五六七八九十百千])(?:\d+(?:[.,]\d+)*|{_CN_NUM})"
 _APPROX = "[余多]?"
 _CURRENCY = "(?P<currency>元|美元|欧元|港元|日元|英镑)"
 _SCALE = "(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)?"
 
 _MONEY = re.compile(rf"(?P<num>{_NUMBER}){_APPROX}{_SCALE}{_APPROX}{_CURRENCY}")
-_PERCENT = re.compile(rf"(?P<num>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>{_CN_NUM}(?:点[零〇一二三四五六七八九]+)?)")
+_PERCENT = re.compile(rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*%|百分之(?P<cn>{_CN_NUM}(?:点[零〇一二三四五六七八九]+)?)")
 _AREA_UNITS = {"亩": 666.6667, "万亩": 6_666_667.0, "平方米": 1.0, "万平方米": 1e4, "平方公里": 1e6, "公顷": 1e4}
 _AREA = re.compile(rf"(?P<num>{_NUMBER}){_APPROX}(?P<unit>万平方米|平方公里|平方米|万亩|亩|公顷)")
 _COUNT_UNITS = "个|家|批次|批|名|位|人次|人|项|套|台|辆|件|条|所|支|场|期|届|户|栋|座|款|种|强"
@@ -138,23 +140,26 @@ def _zones(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < e and s < span[1] for s, e in taken)
-
-
-def figures(text: str) -> list[Figure]:
+def figures(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Figure]:
     """Money, counts, areas, percentages, dates and zone names in ``text``, in order of position.
 
     The text is normalized first (see :func:`zonenlp.text.normalize`); spans
-    refer to the normalized text.
+    refer to the normalized text. Texts over ``max_chars`` characters raise
+    :class:`~zonenlp.errors.InputValueError`.
     """
-    text = normalize(check_text(text))
+    original = normalize(text, max_chars=max_chars)
+    # patterns and zone names are matched on the Simplified reading of the text;
+    # conversion is one character for one, so spans hold for the original too
+    text = to_simplified(original)
     found: list[Figure] = []
-    taken: list[tuple[int, int]] = []
+    covered = bytearray(len(text))  # characters already inside a figure: kinds found first win
+
+    def overlaps(span: tuple[int, int]) -> bool:
+        return any(covered[span[0] : span[1]])
 
     def add(figure: Figure) -> None:
         found.append(figure)
-        taken.append((figure.start, figure.end))
+        covered[figure.start : figure.end] = b"\x01" * (figure.end - figure.start)
 
     for m in _DATE.finditer(text):
         if m.group("ganzhi"):
@@ -165,14 +170,14 @@ def figures(text: str) -> list[Figure]:
             normalized = {"month": int(m.group("month2")), "day": int(m.group("day2"))}
         add(Figure("date", m.group(), m.start(), m.end(), normalized=normalized))
     for m in _MONEY.finditer(text):
-        if _overlaps(m.span(), taken):
+        if overlaps(m.span()):
             continue
         value = parse_number(m.group("num")) * _MAGNITUDE[m.group("scale") or ""]
         currency = {"元": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "日元": "JPY", "英镑": "GBP"}[m.group("currency")]
         add(Figure("money", m.group(), m.start(), m.end(), value, currency, approximate=("余" in m.group() or "多" in m.group()),
                    normalized={"currency": currency, "amount": value}))
     for m in _PERCENT.finditer(text):
-        if _overlaps(m.span(), taken):
+        if overlaps(m.span()):
             continue
         if m.group("num"):
             value = float(m.group("num"))
@@ -181,18 +186,20 @@ def figures(text: str) -> list[Figure]:
             value = _parse_chinese(whole) + (float("0." + "".join(str(_CN_DIGITS[c]) for c in frac)) if frac else 0.0)
         add(Figure("percent", m.group(), m.start(), m.end(), value, "%"))
     for m in _AREA.finditer(text):
-        if _overlaps(m.span(), taken):
+        if overlaps(m.span()):
             continue
         value = parse_number(m.group("num"))
         add(Figure("area", m.group(), m.start(), m.end(), value, m.group("unit"),
                    normalized={"square_metres": round(value * _AREA_UNITS[m.group("unit")], 2)}))
     for m in _COUNT.finditer(text):
-        if _overlaps(m.span(), taken) or m.group("num") == "一":
+        if overlaps(m.span()) or m.group("num") == "一":
             continue  # 一个, 一批, 一家: a determiner, not a count
         counted = _counted_before(text, m.start()) or _counted_after(text, m.end())
         add(Figure("count", m.group(), m.start(), m.end(), parse_number(m.group("num")), m.group("unit"), counted,
                    approximate=bool(m.group("approx"))))
     for name, start, end in _zones(text):
-        if not _overlaps((start, end), taken):
+        if not overlaps((start, end)):
             add(Figure("zone", name, start, end, normalized={"name": name}))
+    if text != original:
+        found = [replace(f, text=original[f.start : f.end]) for f in found]
     return sorted(found, key=lambda f: (f.start, f.end))

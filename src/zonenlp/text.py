@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from importlib import resources
 
-from .errors import InputTypeError
+from .errors import InputTypeError, InputValueError
 
-__all__ = ["normalize", "split_paragraphs", "check_text"]
+__all__ = ["normalize", "split_paragraphs", "check_text", "to_simplified", "DEFAULT_MAX_CHARS"]
+
+#: The longest text zonenlp accepts by default, in characters (about 30 pages of
+#: a newspaper in one string). Longer texts raise InputValueError; functions
+#: that read text take ``max_chars`` to raise or lower the limit. Below it,
+#: every step costs time linear in the length of the text.
+DEFAULT_MAX_CHARS = 1_000_000
 
 # Full-width forms of ASCII (U+FF01-U+FF5E) become ASCII, except the punctuation
 # that Chinese typesetting writes full-width on purpose: turning ，：；（） into
@@ -36,10 +44,20 @@ _CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]) (?=[\u3
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 
 
-def check_text(text: object, *, where: str = "text") -> str:
-    """Return ``text`` if it is a ``str``; raise :class:`InputTypeError` otherwise."""
+def check_text(text: object, *, where: str = "text", max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
+    """Return ``text`` if it is a ``str`` of at most ``max_chars`` characters.
+
+    Raises :class:`InputTypeError` for anything but ``str`` (``None``, bytes,
+    numbers, NaN …) and :class:`InputValueError` for a text over the limit
+    (``max_chars=None``: no limit).
+    """
     if not isinstance(text, str):
         raise InputTypeError(f"{where} must be str, got {type(text).__name__}: {text!r:.60}")
+    if max_chars is not None and len(text) > max_chars:
+        raise InputValueError(
+            f"{where} is {len(text):,} characters long, over the limit of {max_chars:,}; "
+            "split it, or pass max_chars to raise the limit"
+        )
     return text
 
 
@@ -48,7 +66,7 @@ def check_text(text: object, *, where: str = "text") -> str:
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
     """Clean one paragraph for tokenization and display.
 
     - Unicode NFC composition (combining marks joined to their base);
@@ -61,14 +79,14 @@ def normalize(text: str) -> str:
     >>> normalize("　湘潭高新区\u200b新签约项目１０个 ，总投资 39亿元\\n")
     '湘潭高新区新签约项目10个，总投资 39亿元'
     """
-    text = check_text(text)
+    text = check_text(text, max_chars=max_chars)
     text = unicodedata.normalize("NFC", text).translate(_WIDTH_TABLE)
     text = _CONTROLS.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     return _CJK_SPACE.sub("", text)
 
 
-def split_paragraphs(text: str) -> list[str]:
+def split_paragraphs(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[str]:
     """Split a text into normalized paragraphs, one per non-empty line.
 
     Chinese news puts one paragraph on a line, so every line break ends a
@@ -79,6 +97,30 @@ def split_paragraphs(text: str) -> list[str]:
     >>> split_paragraphs("第一段。\\n\\n 第二段。\\r\\n")
     ['第一段。', '第二段。']
     """
-    text = check_text(text)
+    text = check_text(text, max_chars=max_chars)
     lines = _LINE_BREAKS.sub("\n", text).split("\n")
-    return [p for p in (normalize(line) for line in lines) if p]
+    return [p for p in (normalize(line, max_chars=None) for line in lines) if p]
+
+
+@lru_cache(maxsize=1)
+def _traditional_table() -> dict[int, str]:
+    text = resources.files("zonenlp.resources").joinpath("t2s.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {ord(traditional): simplified for traditional, simplified in pairs}
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese characters to Simplified ones, character for character.
+
+    zonenlp's dictionary, corpus and model are Simplified, so every analysis
+    reads a text through this (招商引資 is read as 招商引资); the text a user gets
+    back (paragraphs, figure spans) stays as written. One character becomes one
+    character, so positions in the converted text are positions in the
+    original. The table (``resources/t2s.tsv``) holds 2,636 characters and
+    leaves out those whose conversion depends on the word (乾, 著 …) and any
+    character that also occurs in zonenlp's Simplified corpus.
+
+    >>> to_simplified("招商引資與營商環境")
+    '招商引资与营商环境'
+    """
+    return check_text(text, max_chars=None).translate(_traditional_table())

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputTypeError, ModelFileError
-from .text import check_text, normalize
+from .text import DEFAULT_MAX_CHARS, check_text, normalize, to_simplified
 
 __all__ = ["Tokenizer", "tokenize", "default_tokenizer", "load_stopwords", "is_number_token"]
 
@@ -229,8 +229,13 @@ class Tokenizer:
         Let jieba's HMM find words missing from the dictionaries (names).
     keep_punctuation:
         Keep punctuation tokens (dropped by default; whitespace is always dropped).
+    max_chars:
+        The longest text accepted (:data:`zonenlp.text.DEFAULT_MAX_CHARS` by
+        default); a longer one raises :class:`~zonenlp.errors.InputValueError`.
+        ``None`` removes the limit.
 
-    Tokens come out normalized (see :func:`zonenlp.text.normalize`); numbers keep
+    Tokens come out normalized (see :func:`zonenlp.text.normalize`) and in
+    Simplified characters (:func:`zonenlp.text.to_simplified`); numbers keep
     their unit (``39亿元``, ``3.3%``, ``27批次``); a place name followed by a zone
     word is one token (``湘潭高新区``).
 
@@ -245,11 +250,13 @@ class Tokenizer:
         extra_words: Iterable[str] = (),
         hmm: bool = True,
         keep_punctuation: bool = False,
+        max_chars: int | None = DEFAULT_MAX_CHARS,
     ) -> None:
         self.user_dict = user_dict
         self.extra_words = extra_words
         self.hmm = hmm
         self.keep_punctuation = keep_punctuation
+        self.max_chars = max_chars
         self._jieba: Any = None
         self._segmenter: _Segmenter | None = None
         self._domain_words: frozenset[str] = frozenset()
@@ -266,13 +273,14 @@ class Tokenizer:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("max_chars", DEFAULT_MAX_CHARS)  # pickled before the limit existed
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
             f"Tokenizer(user_dict={self.user_dict!r}, extra_words={tuple(self.extra_words)!r}, "
-            f"hmm={self.hmm!r}, keep_punctuation={self.keep_punctuation!r})"
+            f"hmm={self.hmm!r}, keep_punctuation={self.keep_punctuation!r}, max_chars={self.max_chars!r})"
         )
 
     @property
@@ -324,10 +332,11 @@ class Tokenizer:
 
         Phrase building needs the punctuation to know where runs of words end.
         """
-        return self._segment_normalized(normalize(check_text(text)))
+        return self._segment_normalized(normalize(text, max_chars=self.max_chars))
 
     def _segment_normalized(self, text: str) -> list[str]:
         """:meth:`segment` for a text that :func:`normalize` has already cleaned."""
+        text = to_simplified(text)
         engine = self._engine()
         if self.hmm:
             cut = self._segmenter.cut  # type: ignore[union-attr]
