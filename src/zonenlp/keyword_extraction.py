@@ -63,15 +63,12 @@ _WORDLIKE = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+\-·]*$")
 
 @dataclass(frozen=True)
 class CorpusIdf:
-    """IDF values learned from zonenlp's corpus, with the number of documents."""
+    """IDF values learned from zonenlp's corpus, the number of documents, and
+    ``rarest``: the IDF of a word that occurs in one document of the corpus."""
 
     values: dict[str, float]
     n_documents: int
-
-    @property
-    def rarest(self) -> float:
-        """The IDF of a word that occurs in one document of the corpus."""
-        return math.log((1 + self.n_documents) / 2) + 1
+    rarest: float
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +81,7 @@ def load_corpus_idf() -> CorpusIdf:
     for line in lines[1:]:
         word, value = line.split("\t")
         values[word] = float(value)
-    return CorpusIdf(values, n_documents)
+    return CorpusIdf(values, n_documents, math.log((1 + n_documents) / 2) + 1)
 
 
 _jieba_tables_lock = threading.Lock()
@@ -209,7 +206,7 @@ class KeywordExtractor:
             for term, starts in matches.items():
                 if term not in found:
                     found[term] = _Candidate(term, len(starts), starts[0] / length, corpus.values.get(term, corpus.rarest), kind)
-        tokens = tokenizer._segment_normalized(_QUOTED.sub("，", _TITLE.sub("，", text)))  # text is normalized already
+        tokens = tokenizer._segment_simplified(_QUOTED.sub("，", _TITLE.sub("，", text)))  # normalized and Simplified already
         n_tokens = max(len(tokens), 1)
         known = self._word_classes
         classes = {}

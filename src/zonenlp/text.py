@@ -103,10 +103,13 @@ def split_paragraphs(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) ->
 
 
 @lru_cache(maxsize=1)
-def _traditional_table() -> dict[int, str]:
+def _traditional_table() -> tuple[dict[int, str], re.Pattern[str]]:
     text = resources.files("zonenlp.resources").joinpath("t2s.tsv").read_text(encoding="utf-8")
-    pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {ord(traditional): simplified for traditional, simplified in pairs}
+    pairs = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    table = {ord(traditional): simplified for traditional, simplified in pairs}
+    # most text has no Traditional character at all: finding that out with one
+    # character-class search is much cheaper than translating it
+    return table, re.compile("[" + re.escape("".join(t for t, _ in pairs)) + "]")
 
 
 def to_simplified(text: str) -> str:
@@ -123,4 +126,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("招商引資與營商環境")
     '招商引资与营商环境'
     """
-    return check_text(text, max_chars=None).translate(_traditional_table())
+    table, any_traditional = _traditional_table()
+    if any_traditional.search(check_text(text, max_chars=None)) is None:
+        return text
+    return text.translate(table)
