@@ -65,6 +65,11 @@ def _print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str, int]]
         print("  ".join(cells), file=out)
 
 
+def _print_jsonl(rows: list[dict[str, Any]], out: TextIO) -> None:
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False), file=out)
+
+
 def _format_keywords(pairs: Sequence[tuple[str, float]]) -> str:
     return "、".join(word for word, _ in pairs)
 
@@ -94,8 +99,7 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
         row.update({"text": text, "themes": tag["themes"], "scores": tag["scores"], "keywords": keywords(text, k=args.k)})
         rows.append(row)
     if args.format == "jsonl":
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False), file=out)
+        _print_jsonl(rows, out)
     elif args.format == "csv":
         labels = list(model.labels)
         writer = csv.writer(out)
@@ -151,8 +155,7 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
         summary = corpus_keywords([p for _, _, p in units], k=args.k, extractor=extractor)
         rows = [{"rank": i, "keyword": term, "paragraphs": count, "score": score} for i, (term, count, score) in enumerate(summary, 1)]
         if args.format == "jsonl":
-            for row in rows:
-                print(json.dumps(row, ensure_ascii=False), file=out)
+            _print_jsonl(rows, out)
         elif args.format == "csv":
             writer = csv.writer(out)
             writer.writerow(["rank", "keyword", "paragraphs", "score"])
@@ -172,8 +175,7 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
     for index, row in enumerate(rows, 1):
         row["index"] = index
     if args.format == "jsonl":
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False), file=out)
+        _print_jsonl(rows, out)
     elif args.format == "csv":
         writer = csv.writer(out)
         writer.writerow(["index", "file", "keywords", "scores", "text"])
@@ -248,6 +250,21 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _add_input(parser: argparse.ArgumentParser, many: bool = False) -> None:
+    if many:
+        parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input")
+    else:
+        parser.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="PATH", help="model file (.joblib or safe .npz; default: the shipped model)")
+
+
+def _add_lines(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lines", action="store_true", help="one paragraph per line: do not read the text as a page")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zonenlp",
@@ -266,9 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(or 'other') and keywords. With --lines every non-empty line is one paragraph.",
         epilog="example: zonenlp tag data/seed/page-2024-hitech-zones.txt --format jsonl",
     )
-    tag.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
-    tag.add_argument("--lines", action="store_true", help="one paragraph per line: do not read the text as a page")
-    tag.add_argument("--model", metavar="PATH", help="model file saved by 'zonenlp train' (default: the shipped model)")
+    _add_input(tag)
+    _add_lines(tag)
+    _add_model(tag)
     tag.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
     tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
     tag.set_defaults(run=_cmd_tag)
@@ -281,9 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
         "and a chart of the page's themes.",
         epilog="example: zonenlp report data/seed/page-2024-hitech-zones.txt -o report.html",
     )
-    report.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
+    _add_input(report)
     report.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the report")
-    report.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    _add_model(report)
     report.set_defaults(run=_cmd_report)
 
     kw = sub.add_parser(
@@ -294,9 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
         "all paragraphs with the number of paragraphs each indexes.",
         epilog="example: zonenlp keywords week/*.txt --summary -k 30",
     )
-    kw.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input")
+    _add_input(kw, many=True)
     kw.add_argument("-k", type=int, default=10, metavar="N", help="keywords per paragraph, or in the summary (default: %(default)s)")
-    kw.add_argument("--lines", action="store_true", help="one paragraph per line: do not read the text as a page")
+    _add_lines(kw)
     scope = kw.add_mutually_exclusive_group()
     scope.add_argument("--whole", action="store_true", help="keywords of each whole file instead of each paragraph")
     scope.add_argument("--summary", action="store_true", help="top terms across all paragraphs of all files, with counts")
@@ -310,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print, for each theme, the words with the largest weight in the model.",
         epilog="example: zonenlp themes -k 15",
     )
-    themes.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    _add_model(themes)
     themes.add_argument("-k", type=int, default=20, metavar="N", help="terms per theme (default: %(default)s)")
     themes.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format (default: %(default)s)")
     themes.set_defaults(run=_cmd_themes)
@@ -340,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: zonenlp evaluate data/themes/seed.jsonl",
     )
     ev.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
-    ev.add_argument("--model", metavar="PATH", help="model file (default: the shipped model)")
+    _add_model(ev)
     ev.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: %(default)s)")
     ev.set_defaults(run=_cmd_evaluate)
     return parser
