@@ -57,3 +57,21 @@ def test_errors_are_clear(tiny_corpus):
         TfidfFeaturizer().fit("一段文本")
     with pytest.raises(InputTypeError, match=r"texts\[1\]"):
         TfidfFeaturizer().fit(["文本", None])
+
+
+def test_fast_character_tfidf_equals_scikit_learns(shipped_model):
+    import json
+
+    from conftest import ROOT
+
+    featurizer = shipped_model.featurizer_
+    texts = [
+        json.loads(line)["text"]
+        for name in ("test", "seed")
+        for line in (ROOT / "data" / "themes" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    texts += ["", "ABC  def\n\tGHI", "A", "ab", "😀招商\U0010ffff", "   "]
+    chars = [d.chars for d in featurizer.analyze(texts)]
+    fast = featurizer._char_tfidf(chars)
+    slow = featurizer.char_vectorizer_.transform(chars)
+    assert fast.shape == slow.shape and abs(fast - slow).max() == 0

@@ -111,6 +111,9 @@ def _build_engine(user_dict: str | None, extra_words: tuple[str, ...]) -> tuple[
         return _Segmenter(engine), engine, frozenset(w for w, _ in entries)
 
 
+_MIN_FLOAT = -3.14e100  # jieba.finalseg.MIN_FLOAT
+_NOT_A_PREFIX = object()
+_PREVIOUS_STATES = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}  # jieba.finalseg.PrevStatus
 # jieba's own block patterns (jieba.re_han_default, jieba.re_skip_default)
 _RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _RE_SKIP = re.compile("(\r\n|\\s)")
@@ -129,8 +132,78 @@ class _Segmenter:
         from jieba import finalseg
 
         self._freq = engine.FREQ
-        self._log_total = math.log(engine.total)
-        self._hmm_cut = finalseg.cut
+        self._log_total = log_total = math.log(engine.total)
+        # every dictionary entry's log-probability (None for prefixes that are no word),
+        # computed once as jieba computes it, so the route needs one lookup per fragment
+        self._log_prob = {w: math.log(f) - log_total if f else None for w, f in engine.FREQ.items()}
+        self._finalseg = finalseg
+        # the HMM's tables, as flat lists indexed B=0, E=1, M=2, S=3 (alphabetical,
+        # the order in which jieba's max() over (probability, state) breaks ties)
+        order = "BEMS"
+        self._start = [finalseg.start_P[y] for y in order]
+        self._emit = [finalseg.emit_P[y] for y in order]
+        # for each state: its possible previous states and the transition log-probabilities
+        self._previous = [
+            [(order.index(y0), finalseg.trans_P[y0].get(y, _MIN_FLOAT)) for y0 in _PREVIOUS_STATES[y]]
+            for y in order
+        ]
+
+    def _viterbi(self, sentence: str) -> list[int]:
+        """jieba.finalseg.viterbi with back-pointers instead of copied paths (same choices)."""
+        emit = self._emit
+        scores = [self._start[y] + emit[y].get(sentence[0], _MIN_FLOAT) for y in range(4)]
+        back: list[list[int]] = []
+        previous = self._previous
+        for ch in sentence[1:]:
+            new_scores = [0.0] * 4
+            pointers = [0] * 4
+            for y in range(4):
+                em = emit[y].get(ch, _MIN_FLOAT)
+                (a, trans_a), (b, trans_b) = previous[y]  # every state has two possible predecessors
+                score_a = scores[a] + trans_a + em
+                score_b = scores[b] + trans_b + em
+                # max((score_a, a), (score_b, b)), as jieba compares them
+                if score_a > score_b or (score_a == score_b and a > b):
+                    new_scores[y], pointers[y] = score_a, a
+                else:
+                    new_scores[y], pointers[y] = score_b, b
+            scores = new_scores
+            back.append(pointers)
+        state = max((scores[1], 1), (scores[3], 3))[1]  # the last character ends a word: E or S
+        path = [state]
+        for pointers in reversed(back):
+            state = pointers[state]
+            path.append(state)
+        path.reverse()
+        return path
+
+    def _hmm_words(self, sentence: str, out: list[str]) -> None:
+        """jieba.finalseg.__cut: words from the B/M/E/S states of each character."""
+        path = self._viterbi(sentence)
+        force_split = self._finalseg.Force_Split_Words
+        begin = next_start = 0
+        for i, state in enumerate(path):
+            if state == 0:  # B
+                begin = i
+            elif state == 1:  # E
+                word = sentence[begin : i + 1]
+                out.extend(word) if word in force_split else out.append(word)
+                next_start = i + 1
+            elif state == 3:  # S
+                out.append(sentence[i])
+                next_start = i + 1
+        if next_start < len(sentence):
+            word = sentence[next_start:]
+            out.extend(word) if word in force_split else out.append(word)
+
+    def _hmm_cut(self, text: str, out: list[str]) -> None:
+        """jieba.finalseg.cut: the HMM on runs of Chinese characters, other runs split as jieba does."""
+        finalseg = self._finalseg
+        for index, block in enumerate(finalseg.re_han.split(text)):  # odd places are matches, as in cut()
+            if index % 2:
+                self._hmm_words(block, out)
+            else:
+                out.extend(x for x in finalseg.re_skip.split(block) if x)
 
     def _route(self, sentence: str) -> list[int]:
         """For each position, where the best word starting there ends (exclusive).
@@ -139,8 +212,8 @@ class _Segmenter:
         log-probability plus the best score after it; on a tie the longer word
         wins, as in jieba's ``max`` over ``(score, end)`` tuples.
         """
+        log_prob_get = self._log_prob.get
         freq_get = self._freq.get
-        log = math.log
         log_total = self._log_total
         n = len(sentence)
         best = [0.0] * (n + 1)
@@ -151,12 +224,11 @@ class _Segmenter:
             top_end = k
             i = k
             while i < n:
-                fragment = sentence[k : i + 1]
-                count = freq_get(fragment)
-                if count is None:  # no dictionary word starts with this fragment
+                value = log_prob_get(sentence[k : i + 1], _NOT_A_PREFIX)
+                if value is _NOT_A_PREFIX:  # no dictionary word starts with this fragment
                     break
-                if count:
-                    score = (log(count) - log_total) + best[i + 1]
+                if value is not None:
+                    score = value + best[i + 1]
                     if score >= top_score:
                         top_score, top_end = score, i
                 i += 1
@@ -170,7 +242,7 @@ class _Segmenter:
         if len(buf) == 1:
             out.append(buf)
         elif not self._freq.get(buf):
-            out.extend(self._hmm_cut(buf))
+            self._hmm_cut(buf, out)
         else:
             out.extend(buf)
 
@@ -191,15 +263,16 @@ class _Segmenter:
             self._flush(buf, out)
 
     def cut(self, text: str) -> list[str]:
+        # split() with a capturing group alternates text between matches (even
+        # places) and matches (odd places): the place says what jieba's
+        # re.match on each block would
         out: list[str] = []
-        for block in _RE_HAN.split(text):
-            if not block:
-                continue
-            if _RE_HAN.match(block):
+        for index, block in enumerate(_RE_HAN.split(text)):
+            if index % 2:
                 self._cut_block(block, out)
-            else:
-                for piece in _RE_SKIP.split(block):
-                    if _RE_SKIP.match(piece):
+            elif block:
+                for place, piece in enumerate(_RE_SKIP.split(block)):
+                    if place % 2:
                         out.append(piece)
                     else:
                         out.extend(piece)
@@ -359,10 +432,15 @@ class Tokenizer:
         >>> Tokenizer().tokenize("湘潭高新区新签约亿元以上项目10个，总投资额39亿元")
         ['湘潭高新区', '新', '签约', '亿元以上项目', '10个', '总投资额', '39亿元']
         """
-        tokens = self.segment(text)
+        return self._tokenize_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
+
+    def _tokenize_simplified(self, text: str) -> list[str]:
+        """:meth:`tokenize` for a text already normalized and read as Simplified."""
+        tokens = self._segment_simplified(text)
         if self.keep_punctuation:
             return tokens
-        return [t for t in tokens if not _PUNCT.match(t)]
+        # most tokens are words (isalnum, in C); the pattern decides the rest
+        return [t for t in tokens if t.isalnum() or not _PUNCT.match(t)]
 
     __call__ = tokenize
 
