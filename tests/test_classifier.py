@@ -150,3 +150,13 @@ def test_multilabel_scores():
     assert s["per_label"]["b"]["recall"] == 0.5 and s["per_label"]["b"]["precision"] == 1.0
     assert s["exact_match"] == 0.75
     assert s["other_f1"] == pytest.approx(2 / 3)
+
+
+def test_batches_give_the_same_result_and_name_the_right_index(tiny_model, tiny_corpus):
+    texts, _ = tiny_corpus
+    np.testing.assert_array_equal(tiny_model.predict_proba(texts, batch_size=5), tiny_model.predict_proba(texts))
+    assert tiny_model.predict(texts, batch_size=1) == tiny_model.predict(texts)
+    with pytest.raises(InputValueError, match=r"texts\[7\]"):
+        tiny_model.predict(["短"] * 7 + ["招" * 2_000_001], batch_size=3)
+    with pytest.raises(InputValueError, match="batch_size"):
+        tiny_model.predict(texts, batch_size=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -54,6 +55,11 @@ def check_label_lists(label_lists: object, n: int | None = None) -> list[list[st
     if n is not None and len(out) != n:
         raise InputValueError(f"got {n} texts but {len(out)} label lists")
     return out
+
+
+def _shift_index(message: str, offset: int) -> str:
+    """'texts[3]: …' of a batch starting at ``offset`` -> 'texts[offset + 3]: …'."""
+    return re.sub(r"^texts\[(\d+)\]", lambda m: f"texts[{int(m.group(1)) + offset}]", message)
 
 
 def _f1(truth: np.ndarray, pred: np.ndarray) -> float:
@@ -321,21 +327,28 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return np.vstack(rows)
 
     # -- prediction -------------------------------------------------------------
-    def predict_proba(self, texts: Iterable[str]) -> np.ndarray:
+    def predict_proba(self, texts: Iterable[str], batch_size: int = 1000) -> np.ndarray:
         """Probability of each label for each text, shape ``(n, len(self.labels))``.
 
-        A text that is empty after normalization (blank, only invisible
-        characters) has probability 0 for every label: there is nothing in it
-        to be about.
+        Texts are featurized ``batch_size`` at a time, so memory stays bounded
+        however many there are. A text that is empty after normalization
+        (blank, only invisible characters) has probability 0 for every label:
+        there is nothing in it to be about.
         """
         self._check_fitted()
         texts = check_texts(texts)
-        if not texts:
-            return np.zeros((0, len(self.classes_)))
-        docs = self.featurizer_.analyze(texts)
-        proba = self._positive_proba(self.estimators_, self.featurizer_.transform_analyzed(docs))
-        proba[[d.empty for d in docs]] = 0.0
-        return proba
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise InputValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        chunks = []
+        for start in range(0, len(texts), batch_size):
+            try:
+                docs = self.featurizer_.analyze(texts[start : start + batch_size])
+            except InputValueError as exc:  # name the index in the whole list, not in the batch
+                raise InputValueError(_shift_index(str(exc), start)) from None
+            proba = self._positive_proba(self.estimators_, self.featurizer_.transform_analyzed(docs))
+            proba[[d.empty for d in docs]] = 0.0
+            chunks.append(proba)
+        return np.vstack(chunks) if chunks else np.zeros((0, len(self.classes_)))
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
         out = []
@@ -344,9 +357,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             out.append([str(self.classes_[j]) for j in chosen[np.argsort(-row[chosen], kind="stable")]])
         return out
 
-    def predict(self, texts: Iterable[str]) -> list[list[str]]:
+    def predict(self, texts: Iterable[str], batch_size: int = 1000) -> list[list[str]]:
         """The labels of each text, most probable first; ``[]`` means none ("other")."""
-        return self._labels_from_proba(self.predict_proba(texts))
+        return self._labels_from_proba(self.predict_proba(texts, batch_size=batch_size))
 
     def tag(self, texts: Iterable[str]) -> list[dict[str, Any]]:
         """Themes and per-label scores of each text: ``{"themes": [...], "scores": {label: p}}``."""

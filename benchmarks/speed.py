@@ -1,0 +1,146 @@
+"""Speed: tokenization, end-to-end tagging, cold start, memory, model size and training time.
+
+Everything is measured in one run on this machine; throughputs are medians of
+several interleaved runs and are reported as ratios to the naive pipeline
+(``jieba.lcut`` + ``TfidfVectorizer`` + ``LinearSVC``) measured in the same run.
+Writes benchmarks/results/speed.md.
+
+    python benchmarks/speed.py [--paragraphs 10000] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from baselines import NaivePipeline  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+PYTHON = sys.executable
+
+
+def median_seconds(function, repeats: int) -> float:  # type: ignore[no-untyped-def]
+    runs = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def in_subprocess(code: str) -> float:
+    """Run ``code`` in a fresh interpreter; it prints one number."""
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--paragraphs", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    import zonenlp
+    from train_model import build_model
+    from zonenlp.classifier import THEMES
+    from zonenlp.corpus import read_labelled, texts_and_labels
+
+    train = read_labelled([ROOT / "data" / "themes" / "train.jsonl"])
+    corpus = [r["text"] for r in read_labelled([ROOT / "data" / "themes" / "train.jsonl", ROOT / "data" / "themes" / "test.jsonl"])]
+    texts = (corpus * (args.paragraphs // len(corpus) + 1))[: args.paragraphs]
+    mean_chars = sum(map(len, texts)) / len(texts)
+
+    # tokenization
+    sample = texts[:2000]
+    megabytes = sum(len(t.encode("utf-8")) for t in sample) / 1e6
+    tokenizer = zonenlp.Tokenizer()
+    tokenizers = {"jieba.lcut": jieba.lcut, "zonenlp Tokenizer (jieba backend)": tokenizer.tokenize}
+    try:
+        import rjieba
+
+        tokenizers["rjieba.cut"] = rjieba.cut
+    except ImportError:
+        pass
+    for tokenize in tokenizers.values():
+        tokenize(sample[0])  # dictionaries load outside the timing
+    token_speed = {name: megabytes / median_seconds(lambda f=f: [f(t) for t in sample], args.repeats) for name, f in tokenizers.items()}
+
+    # end to end, interleaved so that machine noise hits both alike
+    X, Y = texts_and_labels(train)
+    naive = NaivePipeline(THEMES).fit(X, np.array([[t in l for t in THEMES] for l in Y]))
+    model = zonenlp.load()
+    naive.predict_matrix(texts[:10])
+    model.predict(texts[:10])
+    runs: dict[str, list[float]] = {"naive": [], "zonenlp": []}
+    for _ in range(args.repeats):
+        for name, function in (("naive", naive.predict_matrix), ("zonenlp", model.predict)):
+            started = time.perf_counter()
+            function(texts)
+            runs[name].append(len(texts) / (time.perf_counter() - started))
+    throughput = {name: statistics.median(values) for name, values in runs.items()}
+
+    # cold start, memory, size, training
+    import_time = statistics.median(
+        in_subprocess("import time; s=time.perf_counter(); import zonenlp; print(time.perf_counter()-s)") for _ in range(5)
+    )
+    first_prediction = statistics.median(
+        in_subprocess("import time; s=time.perf_counter(); import zonenlp; zonenlp.load().predict(['园区签约项目5个']); "
+                      "print(time.perf_counter()-s)") for _ in range(3)
+    )
+    peak_mb = in_subprocess(
+        "import json, resource, zonenlp; m = zonenlp.load(); "
+        f"texts = [json.loads(l)['text'] for l in open('data/themes/train.jsonl', encoding='utf-8')] * {max(1, args.paragraphs // 2000)}; "
+        "m.predict(texts); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    model_mb = zonenlp.persistence.default_model_path().stat().st_size / 1e6
+    started = time.perf_counter()
+    build_model().fit(X, Y, groups=[r["group"] for r in train])
+    training_seconds = time.perf_counter() - started
+
+    command = "python benchmarks/speed.py" + "".join(
+        f" --{k} {v}" for k, v in (("paragraphs", args.paragraphs), ("repeats", args.repeats)) if v != parser.get_default(k)
+    )
+    naive_speed = throughput["naive"]
+    lines = [
+        "# Speed", "",
+        f"Command: `{command}` (one run, 1 core used, {len(texts):,} paragraphs of {mean_chars:.0f} characters on average, "
+        "the corpus repeated). Throughputs are medians of "
+        f"{args.repeats} interleaved runs.", "",
+        "## Tokenization", "", "| tokenizer | MB/s | × jieba.lcut |", "|---|---|---|",
+    ]
+    base = token_speed["jieba.lcut"]
+    lines += [f"| {name} | {speed:.2f} | {speed / base:.2f} |" for name, speed in token_speed.items()]
+    lines += ["", "## Tagging, end to end (one core)", "", "| pipeline | paragraphs/s | × naive |", "|---|---|---|",
+              f"| naive: jieba.lcut + TfidfVectorizer + LinearSVC | {naive_speed:,.0f} | 1.00 |",
+              f"| zonenlp (jieba backend, words + characters, calibrated SVM) | {throughput['zonenlp']:,.0f} | {throughput['zonenlp'] / naive_speed:.2f} |",
+              "", "## Start, memory, size, training", "",
+              "| measure | value |", "|---|---|",
+              f"| `import zonenlp` (median of 5 fresh interpreters) | {import_time * 1000:.1f} ms |",
+              f"| `import zonenlp; zonenlp.load().predict([...])` (median of 3) | {first_prediction:.2f} s |",
+              f"| peak resident memory tagging {max(1, args.paragraphs // 2000) * len(train):,} paragraphs | {peak_mb:.0f} MB |",
+              f"| shipped model file | {model_mb:.1f} MB |",
+              f"| training the shipped configuration on the training split ({len(train):,} paragraphs, with its threshold cross-validation) | {training_seconds:.1f} s |",
+              "", "Not measured yet: the rjieba backend, `n_jobs`, and a chart (no plotting library is a dependency)."]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
