@@ -95,18 +95,19 @@ def test_single_text_functions_refuse_non_text(value):
 @example("招商引資".encode("big5"))
 @example(b"\xef\xbb\xbf\xe6\x8b\x9b")
 def test_cli_never_crashes_on_bytes(data):
-    stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
-    sys.stdin = io.TextIOWrapper(io.BytesIO(data))
-    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
-    try:
-        code = main(["tag", "-", "--format", "jsonl"])
-        err = sys.stderr.getvalue()
-    finally:
-        sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
-    assert code in (0, 2)
-    assert "Traceback" not in err
-    if code == 2:
-        assert err.startswith("zonenlp: error:")
+    for command in (["tag", "-", "--format", "jsonl"], ["keywords", "-", "--summary"]):
+        stdin, stdout, stderr = sys.stdin, sys.stdout, sys.stderr
+        sys.stdin = io.TextIOWrapper(io.BytesIO(data))
+        sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+        try:
+            code = main(command)
+            err = sys.stderr.getvalue()
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
+        assert code in (0, 2)
+        assert "Traceback" not in err
+        if code == 2:
+            assert err.startswith("zonenlp: error:")
 
 
 def test_too_long_input_is_refused_with_the_documented_error(shipped_model):
