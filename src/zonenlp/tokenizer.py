@@ -430,7 +430,7 @@ class Tokenizer:
         """Segment one text into words (punctuation dropped unless ``keep_punctuation``).
 
         >>> Tokenizer().tokenize("湘潭高新区新签约亿元以上项目10个，总投资额39亿元")
-        ['湘潭高新区', '新', '签约', '亿元以上项目', '10个', '总投资额', '39亿元']
+        ['湘潭高新区', '新', '签约', '亿元', '以上', '项目', '10个', '总投资额', '39亿元']
         """
         return self._tokenize_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
 
@@ -464,6 +464,6 @@ def tokenize(text: str) -> list[str]:
     """Segment ``text`` into words with the default :class:`Tokenizer`.
 
     >>> tokenize("湘潭高新区打好招商引资主动仗")
-    ['湘潭高新区', '打好', '招商引资主动仗']
+    ['湘潭高新区', '打', '好', '招商引资', '主动仗']
     """
     return default_tokenizer().tokenize(text)
