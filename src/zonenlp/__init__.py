@@ -40,6 +40,7 @@ _LAZY = {
     "THEMES": "classifier",
     "KeywordExtractor": "keyword_extraction",
     "keywords": "keyword_extraction",
+    "corpus_keywords": "keyword_extraction",
     "save": "persistence",
     "load": "persistence",
     "read_manifest": "persistence",
@@ -84,7 +85,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .quantities import Figure, figures
     from .page import Article, read_page
     from .features import TfidfFeaturizer
-    from .keyword_extraction import KeywordExtractor, keywords
+    from .keyword_extraction import KeywordExtractor, corpus_keywords, keywords
     from .persistence import load, read_manifest, save
     from .text import normalize, split_paragraphs, to_simplified
     from .tokenizer import Tokenizer, tokenize
