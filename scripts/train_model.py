@@ -70,6 +70,36 @@ def write_idf(texts: list[str]) -> None:
     print(f"wrote {IDF_PATH.relative_to(ROOT)}: {len(df)} words from {n} paragraphs")
 
 
+def backend_parity(model: ThemeClassifier, texts: list[str]) -> dict:
+    """How closely the rjieba backend reproduces the trained (jieba) one, if rjieba is installed."""
+    try:
+        from importlib.metadata import version
+
+        import rjieba  # noqa: F401
+    except ImportError:
+        return {}
+    import copy
+    import difflib
+
+    slow = model.featurizer_._tokenizer()
+    fast = copy.deepcopy(model).use_backend("rjieba")
+    fast_tokenizer = fast.featurizer_._tokenizer()
+    matched = total = identical = 0
+    for text in texts:
+        a, b = slow.tokenize(text), fast_tokenizer.tokenize(text)
+        identical += a == b
+        matched += sum(block.size for block in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks())
+        total += max(len(a), len(b))
+    same_themes = sum(x == y for x, y in zip(model.predict(texts), fast.predict(texts)))
+    return {"rjieba": {
+        "version": version("rjieba"),
+        "paragraphs": len(texts),
+        "token_agreement": round(matched / max(total, 1), 5),
+        "paragraphs_with_identical_tokens": round(identical / len(texts), 5),
+        "prediction_agreement": round(same_themes / len(texts), 5),
+    }}
+
+
 def summary(scores: dict) -> dict:
     return {
         "macro_f1": round(scores["macro_f1"], 4),
@@ -109,6 +139,7 @@ def main() -> None:
         "config": CONFIG,
         "selection": "best cross-validated macro F1 on the training split: benchmarks/results/model_selection.md",
         "training_seconds_both_fits": round(elapsed, 1),
+        "backend_parity": backend_parity(model, [r["text"] for r in full]),
     }
     manifest = save(model, MODEL_PATH, metrics=metrics, notes=notes)
     print(json.dumps(metrics, ensure_ascii=False, indent=1))

@@ -25,7 +25,7 @@ from .features import TfidfFeaturizer, _identity
 from .tokenizer import Tokenizer
 
 SAFE_FORMAT = "zonenlp-safe/1"
-_TOKENIZER_PARAMS = ("user_dict", "extra_words", "hmm", "keep_punctuation", "max_chars")
+_TOKENIZER_PARAMS = ("user_dict", "extra_words", "hmm", "keep_punctuation", "max_chars", "backend")
 _VECTORIZER_SETTINGS = ("min_df", "max_df", "max_features", "sublinear_tf", "norm", "use_idf", "smooth_idf", "lowercase", "ngram_range")
 
 

@@ -24,6 +24,7 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
+from .tokenizer import Tokenizer
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
 
 __all__ = ["ThemeClassifier", "THEMES", "check_label_lists", "multilabel_scores"]
@@ -179,6 +180,24 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def _make_featurizer(self) -> TfidfFeaturizer:
         return clone(self.featurizer) if self.featurizer is not None else TfidfFeaturizer()
+
+    @property
+    def backend(self) -> str:
+        """The tokenizer backend this model segments with (``"jieba"`` or ``"rjieba"``)."""
+        self._check_fitted()
+        return self.featurizer_._tokenizer().backend
+
+    def use_backend(self, backend: str) -> ThemeClassifier:
+        """Segment with another tokenizer backend from now on (same dictionary and settings); returns self."""
+        self._check_fitted()
+        current = self.featurizer_._tokenizer()
+        if backend != current.backend:
+            self.featurizer_.tokenizer = Tokenizer(
+                user_dict=current.user_dict, extra_words=tuple(current.extra_words), hmm=current.hmm,
+                keep_punctuation=current.keep_punctuation, max_chars=current.max_chars, backend=backend,
+            )
+            self.featurizer_.tokenizer._engine()  # an unknown or missing backend fails here, not at the next predict
+        return self
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -248,6 +248,12 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
             blocks.append(sp.csr_matrix(np.log1p(counts) * self.lexicon_weight))
         return sp.hstack(blocks, format="csr", dtype=np.float32) if len(blocks) > 1 else blocks[0].tocsr()
 
+    def __getstate__(self) -> dict[str, object]:
+        # the integer keys of the character vocabulary are derived data: rebuilt on first use
+        state = super().__getstate__()
+        state.pop("_char_key_cache", None)
+        return state
+
     def _char_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """The character vocabulary as sorted integer keys, and each key's column."""
         keys = getattr(self, "_char_key_cache", None)

@@ -119,8 +119,7 @@ def _names(line: str) -> list[str] | None:
         # accept it only when jieba does not know it as a common word
         from .tokenizer import default_tokenizer
 
-        engine = default_tokenizer()._engine()
-        if engine.FREQ.get(words[0][0], 0) > 50:
+        if default_tokenizer().word_frequency(words[0][0]) > 50:
             return None
     return [written for _, written in words]
 

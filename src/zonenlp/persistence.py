@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import platform
 import warnings
 from importlib import resources
@@ -124,8 +125,32 @@ def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     return manifest
 
 
-def load(path: str | Path | None = None) -> Any:
+#: Both of these must reach this share for ``load(backend="auto")`` to switch a
+#: model to rjieba: tokens in agreement with jieba's, and paragraphs of the
+#: training corpus given the same themes (measured by scripts/train_model.py).
+BACKEND_PARITY = 0.995
+
+
+def _fast_backend_holds(manifest: dict[str, Any]) -> bool:
+    parity = manifest.get("notes", {}).get("backend_parity", {}).get("rjieba")
+    if not parity or min(parity.get("token_agreement", 0), parity.get("prediction_agreement", 0)) < BACKEND_PARITY:
+        return False
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def load(path: str | Path | None = None, backend: str = "auto") -> Any:
     """Load a model saved by :func:`save`; ``None`` loads the shipped default model.
+
+    ``backend`` chooses the tokenizer backend: ``"auto"`` uses rjieba when it
+    is installed (``zonenlp[fast]``) and the manifest records that it gives
+    the same results as the backend the model was trained with (at least
+    :data:`BACKEND_PARITY` of tokens and of predictions), else the trained
+    one; ``"jieba"`` or ``"rjieba"`` choose outright. ``model.backend`` says
+    which is in use.
 
     The file's sha256 must match its manifest, or :class:`ModelIntegrityError`
     is raised before any byte of it is read as a model. A ``.npz`` file is read
@@ -169,4 +194,8 @@ def load(path: str | Path | None = None) -> Any:
         raise ModelFileError(f"cannot load {model_path}: {type(exc).__name__}: {exc}") from exc
     if not isinstance(model, ThemeClassifier):
         raise ModelFileError(f"{model_path} holds a {type(model).__name__}, not a ThemeClassifier")
+    if backend == "auto":
+        backend = "rjieba" if _fast_backend_holds(manifest) else model.backend
+    model.use_backend(backend)
+    logging.getLogger("zonenlp").info("%s uses the %s tokenizer backend", model_path.name, model.backend)
     return model

@@ -1,0 +1,69 @@
+"""The rjieba backend gives what the jieba backend gives, and load() picks it only when it does."""
+
+import json
+import pickle
+import sys
+
+import pytest
+
+import zonenlp
+from conftest import ROOT
+
+rjieba = pytest.importorskip("rjieba", reason="the fast extra (rjieba) is not installed")
+
+CORPUS = [
+    json.loads(line)["text"]
+    for name in ("train", "test", "seed")
+    for line in (ROOT / "data" / "themes" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+]
+
+
+def test_token_parity_on_the_whole_corpus():
+    import difflib
+
+    slow, fast = zonenlp.Tokenizer(), zonenlp.Tokenizer(backend="rjieba")
+    matched = total = 0
+    for text in CORPUS:
+        a, b = slow.tokenize(text), fast.tokenize(text)
+        matched += sum(m.size for m in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks())
+        total += max(len(a), len(b))
+    assert matched / total >= 0.995
+
+
+def test_prediction_parity_on_the_whole_corpus():
+    slow = zonenlp.load(backend="jieba")
+    fast = zonenlp.load(backend="rjieba")
+    assert (slow.backend, fast.backend) == ("jieba", "rjieba")
+    same = sum(a == b for a, b in zip(slow.predict(CORPUS), fast.predict(CORPUS)))
+    assert same / len(CORPUS) >= 0.995
+
+
+def test_load_picks_the_fast_backend_when_the_manifest_vouches_for_it(tmp_path):
+    assert zonenlp.load().backend == "rjieba"
+    assert zonenlp.read_manifest()["notes"]["backend_parity"]["rjieba"]["prediction_agreement"] >= 0.995
+    # a model whose manifest records no parity keeps the backend it was trained with
+    model = zonenlp.load(backend="jieba")
+    zonenlp.save(model, tmp_path / "m.joblib")
+    assert zonenlp.load(tmp_path / "m.joblib").backend == "jieba"
+
+
+def test_backend_errors(monkeypatch):
+    with pytest.raises(zonenlp.InputValueError, match="backend"):
+        zonenlp.Tokenizer(backend="hanlp").tokenize("招商")
+    monkeypatch.setitem(sys.modules, "rjieba", None)  # as if the extra were not installed
+    from zonenlp.tokenizer import _build_engine
+
+    _build_engine.cache_clear()
+    try:
+        with pytest.raises(zonenlp.ZonenlpError, match=r"zonenlp\[fast\]"):
+            zonenlp.Tokenizer(backend="rjieba", extra_words=["未缓存"]).tokenize("招商")
+        assert zonenlp.load().backend == "jieba"  # auto falls back
+    finally:
+        _build_engine.cache_clear()
+
+
+def test_fast_tokenizer_pickles_and_keeps_the_domain_dictionary():
+    fast = pickle.loads(pickle.dumps(zonenlp.Tokenizer(backend="rjieba")))
+    assert fast.backend == "rjieba"
+    assert fast.tokenize("湘潭高新区把招商引资作为一把手工程，引进双创人才")[:3] == ["湘潭高新区", "把", "招商引资"]
+    assert "双创人才" in fast.tokenize("引进双创人才")
