@@ -11,7 +11,6 @@ Writes benchmarks/results/speed.md.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import statistics
 import subprocess

@@ -72,13 +72,12 @@ def write_idf(texts: list[str]) -> None:
 
 def backend_parity(model: ThemeClassifier, texts: list[str]) -> dict:
     """How closely the rjieba backend reproduces the trained (jieba) one, if rjieba is installed."""
-    try:
-        from importlib.metadata import version
+    import importlib.util
 
-        import rjieba  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("rjieba") is None:
         return {}
     import copy
+    from importlib.metadata import version
     import difflib
 
     slow = model.featurizer_._tokenizer()

@@ -19,6 +19,7 @@ Two formats:
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import platform
@@ -135,11 +136,7 @@ def _fast_backend_holds(manifest: dict[str, Any]) -> bool:
     parity = manifest.get("notes", {}).get("backend_parity", {}).get("rjieba")
     if not parity or min(parity.get("token_agreement", 0), parity.get("prediction_agreement", 0)) < BACKEND_PARITY:
         return False
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return importlib.util.find_spec("rjieba") is not None
 
 
 def load(path: str | Path | None = None, backend: str = "auto") -> Any:
