@@ -118,3 +118,19 @@ def test_errors_are_messages_not_tracebacks(tmp_path, capsys):
 def test_help_of_each_command(command):
     out = subprocess.run([sys.executable, "-m", "zonenlp", command, "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "example:" in out.stdout
+
+
+def test_progress_is_shown_on_a_terminal_for_long_inputs(monkeypatch):
+    from zonenlp.cli import _with_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert list(_with_progress(range(3000), 3000)) == list(range(3000))
+    assert "tagged 3,000/3,000 paragraphs" in terminal.getvalue()
+    quiet = Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert list(_with_progress(range(10), 10)) == list(range(10)) and quiet.getvalue() == ""

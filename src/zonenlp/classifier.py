@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,8 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.svm import LinearSVC
 
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
+from .parallel import proba_batches, resolve_jobs
+from .text import check_text
 from .tokenizer import Tokenizer
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
 
@@ -346,27 +348,37 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return np.vstack(rows)
 
     # -- prediction -------------------------------------------------------------
-    def predict_proba(self, texts: Iterable[str], batch_size: int = 1000) -> np.ndarray:
+    def _proba_of_batch(self, texts: list[str], start: int) -> np.ndarray:
+        try:
+            docs = self.featurizer_.analyze(texts)
+        except InputValueError as exc:  # name the index in the whole input, not in the batch
+            raise InputValueError(_shift_index(str(exc), start)) from None
+        proba = self._positive_proba(self.estimators_, self.featurizer_.transform_analyzed(docs))
+        proba[[d.empty for d in docs]] = 0.0
+        return proba
+
+    def predict_proba(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> np.ndarray:
         """Probability of each label for each text, shape ``(n, len(self.labels))``.
 
         Texts are featurized ``batch_size`` at a time, so memory stays bounded
-        however many there are. A text that is empty after normalization
-        (blank, only invisible characters) has probability 0 for every label:
-        there is nothing in it to be about.
+        however many there are; ``n_jobs`` worker processes (``-1``: one per
+        core) share the batches, each receiving the model once. A text that is
+        empty after normalization (blank, only invisible characters) has
+        probability 0 for every label: there is nothing in it to be about.
         """
         self._check_fitted()
         texts = check_texts(texts)
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
             raise InputValueError(f"batch_size must be a positive int, got {batch_size!r}")
-        chunks = []
-        for start in range(0, len(texts), batch_size):
-            try:
-                docs = self.featurizer_.analyze(texts[start : start + batch_size])
-            except InputValueError as exc:  # name the index in the whole list, not in the batch
-                raise InputValueError(_shift_index(str(exc), start)) from None
-            proba = self._positive_proba(self.estimators_, self.featurizer_.transform_analyzed(docs))
-            proba[[d.empty for d in docs]] = 0.0
-            chunks.append(proba)
+        jobs = resolve_jobs(n_jobs)
+        starts = range(0, len(texts), batch_size)
+        if jobs == 1 or len(texts) <= batch_size:
+            chunks = [self._proba_of_batch(texts[s : s + batch_size], s) for s in starts]
+        else:
+            limit = self.featurizer_._tokenizer().max_chars
+            for index, text in enumerate(texts):  # refuse here, with the right index, not in a worker
+                check_text(text, where=f"texts[{index}]", max_chars=limit)
+            chunks = list(proba_batches(self, (texts[s : s + batch_size] for s in starts), jobs))
         return np.vstack(chunks) if chunks else np.zeros((0, len(self.classes_)))
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
@@ -376,17 +388,46 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             out.append([str(self.classes_[j]) for j in chosen[np.argsort(-row[chosen], kind="stable")]])
         return out
 
-    def predict(self, texts: Iterable[str], batch_size: int = 1000) -> list[list[str]]:
+    def predict(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> list[list[str]]:
         """The labels of each text, most probable first; ``[]`` means none ("other")."""
-        return self._labels_from_proba(self.predict_proba(texts, batch_size=batch_size))
+        return self._labels_from_proba(self.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
 
-    def tag(self, texts: Iterable[str]) -> list[dict[str, Any]]:
-        """Themes and per-label scores of each text: ``{"themes": [...], "scores": {label: p}}``."""
-        proba = self.predict_proba(texts)
+    def _tags(self, proba: np.ndarray) -> list[dict[str, Any]]:
         return [
             {"themes": themes, "scores": {str(c): round(float(p), 4) for c, p in zip(self.classes_, row)}}
             for themes, row in zip(self._labels_from_proba(proba), proba)
         ]
+
+    def tag(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> list[dict[str, Any]]:
+        """Themes and per-label scores of each text: ``{"themes": [...], "scores": {label: p}}``."""
+        return self._tags(self.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
+
+    def tag_many(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
+        """Like :meth:`tag`, for a stream of texts of any length: reads ``batch_size``
+        texts at a time and yields their tags in input order, keeping at most two
+        batches per worker in memory."""
+        self._check_fitted()
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise InputValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        jobs = resolve_jobs(n_jobs)
+        limit = self.featurizer_._tokenizer().max_chars
+
+        def batches() -> Iterator[list[str]]:
+            batch: list[str] = []
+            for index, text in enumerate(texts):
+                batch.append(check_text(text, where=f"texts[{index}]", max_chars=limit))
+                if len(batch) == batch_size:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        if jobs == 1:
+            results = (self._proba_of_batch(batch, 0) for batch in batches())
+        else:
+            results = proba_batches(self, batches(), jobs)
+        for proba in results:
+            yield from self._tags(proba)
 
     def score(self, texts: Iterable[str], label_lists: Iterable[Iterable[str]], sample_weight: object = None) -> float:
         """Micro-averaged F1 over labels (scikit-learn's ``score`` hook)."""

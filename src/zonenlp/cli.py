@@ -7,8 +7,9 @@ import csv
 import json
 import logging
 import sys
+import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -90,7 +91,8 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
 
     units = _units(_read_input(args.file), args.lines)
     model = load(args.model)
-    tags = model.tag([p for _, _, p in units]) if units else []
+    stream = model.tag_many((p for _, _, p in units), n_jobs=args.jobs)
+    tags = list(_with_progress(stream, len(units)))
     rows = []
     for index, ((article, title, text), tag) in enumerate(zip(units, tags), 1):
         row: dict[str, Any] = {"index": index}
@@ -125,6 +127,18 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
             ]
             _print_table(table, columns, out)
     return 0
+
+
+def _with_progress(items: Iterable[Any], total: int, every: int = 500) -> Iterator[Any]:
+    """Pass items through, showing count, rate and time left on a terminal's stderr for long inputs."""
+    show = total > 2 * every and sys.stderr.isatty()
+    started = time.perf_counter()
+    for done, item in enumerate(items, 1):
+        yield item
+        if show and (done % every == 0 or done == total):
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            print(f"\rtagged {done:,}/{total:,} paragraphs, {rate:,.0f}/s, {(total - done) / rate:,.0f} s left ",
+                  end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
 def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -286,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(tag)
     _add_lines(tag)
     _add_model(tag)
+    tag.add_argument("--jobs", type=int, default=None, metavar="N",
+                     help="worker processes (-1: one per core; default: one process)")
     tag.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
     tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
     tag.set_defaults(run=_cmd_tag)
