@@ -60,6 +60,11 @@ def check_label_lists(label_lists: object, n: int | None = None) -> list[list[st
     return out
 
 
+def _check_batch_size(batch_size: object) -> None:
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise InputValueError(f"batch_size must be a positive int, got {batch_size!r}")
+
+
 def _shift_index(message: str, offset: int) -> str:
     """'texts[3]: …' of a batch starting at ``offset`` -> 'texts[offset + 3]: …'."""
     return re.sub(r"^texts\[(\d+)\]", lambda m: f"texts[{int(m.group(1)) + offset}]", message)
@@ -368,8 +373,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_fitted()
         texts = check_texts(texts)
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise InputValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        _check_batch_size(batch_size)
         jobs = resolve_jobs(n_jobs)
         starts = range(0, len(texts), batch_size)
         if jobs == 1 or len(texts) <= batch_size:
@@ -407,8 +411,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         texts at a time and yields their tags in input order, keeping at most two
         batches per worker in memory."""
         self._check_fitted()
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise InputValueError(f"batch_size must be a positive int, got {batch_size!r}")
+        _check_batch_size(batch_size)
         jobs = resolve_jobs(n_jobs)
         limit = self.featurizer_._tokenizer().max_chars
 
