@@ -25,7 +25,6 @@ from .features import TfidfFeaturizer, _identity
 from .tokenizer import Tokenizer
 
 SAFE_FORMAT = "zonenlp-safe/1"
-_TOKENIZER_PARAMS = ("user_dict", "extra_words", "hmm", "keep_punctuation", "max_chars", "backend")
 _VECTORIZER_SETTINGS = ("min_df", "max_df", "max_features", "sublinear_tf", "norm", "use_idf", "smooth_idf", "lowercase", "ngram_range")
 
 
@@ -144,7 +143,7 @@ def write_safe(model: Any, path: Path) -> None:
         "featurizer_params": {k: list(v) if isinstance(v, tuple) else v for k, v in fparams.items()},
         "tokenizer_params": {
             k: (list(v) if k == "extra_words" else str(v) if k == "user_dict" and v is not None else v)
-            for k, v in ((k, getattr(tokenizer, k)) for k in _TOKENIZER_PARAMS)
+            for k, v in tokenizer.settings().items()
         },
         "word_vectorizer": _export_vectorizer(featurizer.word_vectorizer_, "word", arrays),
         "char_vectorizer": _export_vectorizer(featurizer.char_vectorizer_, "char", arrays),

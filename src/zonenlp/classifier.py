@@ -25,9 +25,9 @@ from sklearn.svm import LinearSVC
 
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .parallel import proba_batches, resolve_jobs
-from .text import check_text
+from .text import check_positive_int, check_text, check_texts
 from .tokenizer import Tokenizer
-from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer, check_texts
+from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, TfidfFeaturizer
 
 __all__ = ["ThemeClassifier", "THEMES", "check_label_lists", "multilabel_scores"]
 
@@ -58,11 +58,6 @@ def check_label_lists(label_lists: object, n: int | None = None) -> list[list[st
     if n is not None and len(out) != n:
         raise InputValueError(f"got {n} texts but {len(out)} label lists")
     return out
-
-
-def _check_batch_size(batch_size: object) -> None:
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise InputValueError(f"batch_size must be a positive int, got {batch_size!r}")
 
 
 def _shift_index(message: str, offset: int) -> str:
@@ -199,10 +194,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         current = self.featurizer_._tokenizer()
         if backend != current.backend:
-            self.featurizer_.tokenizer = Tokenizer(
-                user_dict=current.user_dict, extra_words=tuple(current.extra_words), hmm=current.hmm,
-                keep_punctuation=current.keep_punctuation, max_chars=current.max_chars, backend=backend,
-            )
+            self.featurizer_.tokenizer = Tokenizer(**{**current.settings(), "backend": backend})
             self.featurizer_.tokenizer._engine()  # an unknown or missing backend fails here, not at the next predict
         return self
 
@@ -373,7 +365,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         """
         self._check_fitted()
         texts = check_texts(texts)
-        _check_batch_size(batch_size)
+        check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)
         starts = range(0, len(texts), batch_size)
         if jobs == 1 or len(texts) <= batch_size:
@@ -411,7 +403,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         texts at a time and yields their tags in input order, keeping at most two
         batches per worker in memory."""
         self._check_fitted()
-        _check_batch_size(batch_size)
+        check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)
         limit = self.featurizer_._tokenizer().max_chars
 
@@ -487,8 +479,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         if not isinstance(text, str):
             raise InputTypeError(f"text must be str, got {type(text).__name__}")
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-            raise InputValueError(f"k must be a positive int, got {k!r}")
+        check_positive_int(k, "k")
         if self.coef_ is None:
             raise NotImplementedError("explain needs an estimator with linear weights (coef_)")
         X = self.featurizer_.transform([text])

@@ -21,11 +21,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as normalize_rows
 
-from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
-from .text import normalize, to_simplified
+from .errors import InputTypeError, NotFittedError, TrainingDataError
+from .text import check_text, check_texts, normalize, to_simplified
 from .tokenizer import Tokenizer, default_tokenizer, is_number_token, load_stopwords
 
-__all__ = ["TfidfFeaturizer", "AnalyzedText", "check_texts"]
+__all__ = ["TfidfFeaturizer", "AnalyzedText"]
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's CountVectorizer._white_spaces
@@ -68,27 +68,6 @@ def _lexicon_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 def lexicon_counts(text: str) -> tuple[int, ...]:
     """How many theme-lexicon terms ``text`` contains, for each theme of the lexicon."""
     return tuple(len(pattern.findall(text)) for _, pattern in _lexicon_patterns())
-
-
-def check_texts(texts: object) -> list[str]:
-    """Return ``texts`` as a list of str, or raise :class:`InputTypeError`.
-
-    A single ``str`` is refused (it would otherwise be read as a list of
-    characters); so is any item that is not a ``str`` — ``None``, NaN, numbers,
-    bytes — with its index in the message.
-    """
-    if isinstance(texts, (str, bytes)):
-        raise InputTypeError(
-            f"expected a list of texts, got a single {type(texts).__name__}; wrap it in a list: [text]"
-        )
-    try:
-        items = list(texts)  # type: ignore[call-overload]
-    except TypeError:
-        raise InputTypeError(f"expected a list of texts, got {type(texts).__name__}") from None
-    for index, item in enumerate(items):
-        if not isinstance(item, str):
-            raise InputTypeError(f"texts[{index}] must be str, got {type(item).__name__}: {item!r:.60}")
-    return items
 
 
 def _identity(doc: list[str]) -> list[str]:
@@ -188,10 +167,8 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         tokenizer = self._tokenizer()
         out = []
         for index, text in enumerate(texts):
-            try:
-                clean = normalize(text, max_chars=tokenizer.max_chars)
-            except InputValueError as exc:
-                raise InputValueError(f"texts[{index}]: {exc}") from None
+            check_text(text, where=f"texts[{index}]", max_chars=tokenizer.max_chars)
+            clean = normalize(text, max_chars=None)
             simplified = to_simplified(clean)
             words = self._word_features(tokenizer._tokenize_simplified(simplified)) if self.use_words else []
             chars = _DIGITS.sub("0", simplified) if self.use_chars else ""

@@ -32,9 +32,9 @@ from functools import lru_cache
 from typing import NamedTuple
 from importlib import resources
 
-from .errors import InputTypeError, InputValueError
-from .text import normalize, to_simplified
-from .tokenizer import ZONE_SUFFIXES, Tokenizer, default_tokenizer, is_number_token, load_stopwords
+from .errors import InputValueError
+from .text import check_positive_int, check_texts, normalize, to_simplified
+from .tokenizer import Tokenizer, default_tokenizer, is_number_token, is_zone_name, load_stopwords
 
 __all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
 
@@ -105,9 +105,6 @@ def _jieba_tables() -> tuple[dict[str, str], dict[str, float]]:
                 word, value = line.rstrip("\n").split(" ")
                 idf[word] = float(value)
         return tags, idf
-
-
-_ZONE_SUFFIX_TUPLE = tuple(ZONE_SUFFIXES)
 
 
 class _Candidate(NamedTuple):
@@ -218,8 +215,7 @@ class KeywordExtractor:
         counts = Counter(tokens)
         for index, token in enumerate(tokens):
             if token not in found and classes[token] and token not in _GENERIC:
-                kind = "zone" if token.endswith(_ZONE_SUFFIX_TUPLE) and token not in ZONE_SUFFIXES else (
-                    "domain" if token in domain else "word")
+                kind = "zone" if is_zone_name(token) else "domain" if token in domain else "word"
                 found[token] = _Candidate(token, counts[token], index / n_tokens, self._idf(token), kind)
         # phrases: runs of adjacent nouns
         phrases: dict[tuple[str, ...], list[int]] = {}
@@ -312,8 +308,7 @@ class KeywordExtractor:
         through :func:`zonenlp.text.to_simplified`). Empty or whitespace-only
         text, and text with no content words, give ``[]``.
         """
-        if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-            raise InputValueError(f"k must be a positive int, got {k!r}")
+        check_positive_int(k, "k")
         if self.method not in ("tfidf", "textrank"):
             raise InputValueError(f"method must be 'tfidf' or 'textrank', got {self.method!r}")
         text = to_simplified(normalize(text, max_chars=self._tokenizer().max_chars))
@@ -353,9 +348,7 @@ def corpus_keywords(
     extractor = extractor or _default_extractor()
     counts: Counter[str] = Counter()
     totals: Counter[str] = Counter()
-    for index, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise InputTypeError(f"texts[{index}] must be str, got {type(text).__name__}")
+    for text in check_texts(texts):
         for term, score in extractor.extract(text, per_text):
             counts[term] += 1
             totals[term] += score

@@ -127,7 +127,7 @@ def _counted_after(text: str, end: int) -> str:
 
 def _zones(text: str) -> list[tuple[str, int, int]]:
     """Zone names (湘潭高新区 …) with their spans, from the tokenizer's zone merging."""
-    from .tokenizer import ZONE_SUFFIXES, default_tokenizer
+    from .tokenizer import default_tokenizer, is_zone_name
 
     out, position = [], 0
     for token in default_tokenizer().segment(text):
@@ -135,7 +135,7 @@ def _zones(text: str) -> list[tuple[str, int, int]]:
         if start < 0:
             continue
         position = start + len(token)
-        if token not in ZONE_SUFFIXES and any(token.endswith(suffix) for suffix in ZONE_SUFFIXES):
+        if is_zone_name(token):
             out.append((token, start, position))
     return out
 

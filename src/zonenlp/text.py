@@ -1,4 +1,4 @@
-"""Text cleaning and splitting a text into paragraphs.
+"""Text cleaning, splitting a text into paragraphs, and the checks made on every input.
 
 :func:`normalize` is applied to every paragraph before tokenization, so that the
 same words look the same whatever editor or web page they came from.
@@ -13,7 +13,7 @@ from importlib import resources
 
 from .errors import InputTypeError, InputValueError
 
-__all__ = ["normalize", "split_paragraphs", "check_text", "to_simplified", "DEFAULT_MAX_CHARS"]
+__all__ = ["normalize", "split_paragraphs", "check_text", "check_texts", "check_positive_int", "to_simplified", "DEFAULT_MAX_CHARS"]
 
 #: The longest text zonenlp accepts by default, in characters (about 30 pages of
 #: a newspaper in one string). Longer texts raise InputValueError; functions
@@ -59,6 +59,33 @@ def check_text(text: object, *, where: str = "text", max_chars: int | None = DEF
             "split it, or pass max_chars to raise the limit"
         )
     return text
+
+
+def check_texts(texts: object) -> list[str]:
+    """Return ``texts`` as a list of str, or raise :class:`InputTypeError`.
+
+    A single ``str`` is refused (it would otherwise be read as a list of
+    characters); so is any item that is not a ``str`` — ``None``, NaN, numbers,
+    bytes — with its index in the message.
+    """
+    if isinstance(texts, (str, bytes)):
+        raise InputTypeError(
+            f"expected a list of texts, got a single {type(texts).__name__}; wrap it in a list: [text]"
+        )
+    try:
+        items = list(texts)  # type: ignore[call-overload]
+    except TypeError:
+        raise InputTypeError(f"expected a list of texts, got {type(texts).__name__}") from None
+    for index, item in enumerate(items):
+        check_text(item, where=f"texts[{index}]", max_chars=None)
+    return items
+
+
+def check_positive_int(value: object, name: str) -> int:
+    """Return ``value`` if it is an int of at least 1 (not a bool); raise :class:`InputValueError` otherwise."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InputValueError(f"{name} must be a positive int, got {value!r}")
+    return value
 
 
 # Category Cc (controls) and Cs (lone surrogates from bad decoding) carry no

@@ -17,10 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import InputTypeError, InputValueError, ModelFileError, ZonenlpError
-from .text import DEFAULT_MAX_CHARS, check_text, normalize, to_simplified
+from .errors import InputValueError, ModelFileError, ZonenlpError
+from .text import DEFAULT_MAX_CHARS, check_text, check_texts, normalize, to_simplified
 
-__all__ = ["Tokenizer", "tokenize", "default_tokenizer", "load_stopwords", "is_number_token"]
+__all__ = ["Tokenizer", "tokenize", "default_tokenizer", "load_stopwords", "is_number_token", "is_zone_name"]
 
 # Units that stay attached to the number before them, longest first so that
 # 亿美元 wins over 亿 and 平方公里 over 公里.
@@ -49,6 +49,14 @@ ZONE_SUFFIXES = frozenset(
     """高新区 经开区 开发区 高新技术产业开发区 经济技术开发区 经济开发区 新区 自贸区 综保区 综合保税区 示范区
     试验区 产业园 产业园区 工业园 工业园区 科技园 科学城 保税区 新城""".split()
 )
+_ZONE_SUFFIX_TUPLE = tuple(ZONE_SUFFIXES)
+
+
+def is_zone_name(token: str) -> bool:
+    """True for a zone's name (湘潭高新区), not for a bare zone word (高新区)."""
+    return token.endswith(_ZONE_SUFFIX_TUPLE) and token not in ZONE_SUFFIXES
+
+
 #: The tokenizer backends: jieba (always installed) and rjieba (jieba's algorithm
 #: in Rust, ``pip install 'zonenlp[fast]'``), both with zonenlp's dictionary.
 BACKENDS = ("jieba", "rjieba")
@@ -384,12 +392,15 @@ class Tokenizer:
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
+    def settings(self) -> dict[str, Any]:
+        """The constructor arguments, so that ``Tokenizer(**t.settings())`` makes an equal tokenizer."""
+        return {
+            "user_dict": self.user_dict, "extra_words": tuple(self.extra_words), "hmm": self.hmm,
+            "keep_punctuation": self.keep_punctuation, "max_chars": self.max_chars, "backend": self.backend,
+        }
+
     def __repr__(self) -> str:
-        return (
-            f"Tokenizer(user_dict={self.user_dict!r}, extra_words={tuple(self.extra_words)!r}, "
-            f"hmm={self.hmm!r}, keep_punctuation={self.keep_punctuation!r}, max_chars={self.max_chars!r}, "
-            f"backend={self.backend!r})"
-        )
+        return "Tokenizer(" + ", ".join(f"{k}={v!r}" for k, v in self.settings().items()) + ")"
 
     @property
     def stopwords(self) -> frozenset[str]:
@@ -496,12 +507,7 @@ class Tokenizer:
 
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         """Tokenize each text; raise :class:`InputTypeError` naming the first non-str item."""
-        out = []
-        for index, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise InputTypeError(f"texts[{index}] must be str, got {type(text).__name__}: {text!r:.60}")
-            out.append(self.tokenize(text))
-        return out
+        return [self.tokenize(text) for text in check_texts(texts)]
 
 
 @lru_cache(maxsize=1)
