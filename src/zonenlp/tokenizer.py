@@ -20,7 +20,7 @@ from typing import Any
 from .errors import InputValueError, ModelFileError, ZonenlpError
 from .text import DEFAULT_MAX_CHARS, check_text, check_texts, normalize, to_simplified
 
-__all__ = ["Tokenizer", "tokenize", "default_tokenizer", "load_stopwords", "is_number_token", "is_zone_name"]
+__all__ = ["Tokenizer", "tokenize", "default_tokenizer", "load_stopwords", "is_number_token", "is_word_token", "is_zone_name"]
 
 # Units that stay attached to the number before them, longest first so that
 # 亿美元 wins over 亿 and 平方公里 over 公里.
@@ -34,12 +34,18 @@ _UNITS = sorted(
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # A date (2024年3月29日, 3月29日, 2024年), a range (1-3月), or a number with
 # an optional 余/多 and unit (39亿元, 446.83亿元, 300余家, 3.3%) is one token.
+#
+# Every branch starts with the one digit written first, outside them: a
+# pattern that begins with a character class lets Python's regex engine skip
+# to the next digit in C, where an alternation is tried at every position.
 _NUMBER_TOKEN = re.compile(
-    rf"\d{{4}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?"
-    rf"|\d{{1,2}}月\d{{1,2}}日"
-    rf"|{_NUMBER}(?:[-~—至]{_NUMBER})?[余多]?(?:{'|'.join(map(re.escape, _UNITS))})?"
+    rf"\d(?:\d{{3}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?"
+    rf"|\d?月\d{{1,2}}日"
+    rf"|\d*(?:[.,]\d+)*(?:[-~—至]{_NUMBER})?[余多]?(?:{'|'.join(map(re.escape, _UNITS))})?)"
 )
 _IS_NUMBER_TOKEN = re.compile(rf"(?:{_NUMBER_TOKEN.pattern})")
+_NUMBER_SPLIT = re.compile(rf"({_NUMBER_TOKEN.pattern})")
+_DIGIT_RUNS = re.compile(r"\d\d*(?:[.,]\d+)*")  # _NUMBER, with a leading class (see above)
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _PUNCT = re.compile(r"^[\W_]+$")
 
@@ -318,6 +324,29 @@ class _Segmenter:
         return out
 
 
+def _indices(tokens: list[str], token: str) -> Iterable[int]:
+    """Every position of ``token`` in ``tokens``."""
+    position = -1
+    try:
+        while True:
+            position = tokens.index(token, position + 1)
+            yield position
+    except ValueError:
+        return
+
+
+def _without_spaces(tokens: list[str]) -> list[str]:
+    # normalize() has made every run of white space one " ", so " " is the
+    # only white-space token; most texts have none, and a C-level search says so
+    return [t for t in tokens if t != " "] if " " in tokens else tokens
+
+
+def is_word_token(token: str) -> bool:
+    """True unless ``token`` is punctuation or symbols only (no letter, digit or ideograph)."""
+    # most tokens are words: isalnum (in C) says so before the pattern is needed
+    return token.isalnum() or not _PUNCT.match(token)
+
+
 def is_number_token(token: str) -> bool:
     """True for tokens such as ``39亿元``, ``3.3%``, ``2024年`` or ``27批次``."""
     return token[:1].isdigit() and _IS_NUMBER_TOKEN.fullmatch(token) is not None
@@ -444,17 +473,30 @@ class Tokenizer:
         )
 
     def _merge_zone_names(self, tokens: list[str]) -> list[str]:
+        """Join up to two place tokens before a zone word to it: 武汉 + 东湖 + 高新区 -> 武汉东湖高新区.
+
+        ``tokens`` hold no whitespace. Only the zone words are visited (found
+        with list.index, in C); the runs between them are copied whole.
+        """
+        positions = sorted(
+            index for suffix in ZONE_SUFFIXES.intersection(tokens) for index in _indices(tokens, suffix)
+        )
+        if not positions:
+            return tokens
         out: list[str] = []
-        for token in tokens:
-            if token in ZONE_SUFFIXES:
-                # up to two place tokens before the zone word: 武汉 + 东湖 + 高新区
-                start = len(out)
-                while start > 0 and len(out) - start < 2 and self._is_place(out[start - 1]):
-                    start -= 1
-                if start < len(out):
-                    token = "".join(out[start:]) + token
-                    del out[start:]
+        copied = 0
+        for position in positions:
+            out += tokens[copied:position]
+            token = tokens[position]
+            start = len(out)
+            while start > 0 and len(out) - start < 2 and self._is_place(out[start - 1]):
+                start -= 1
+            if start < len(out):
+                token = "".join(out[start:]) + token
+                del out[start:]
             out.append(token)
+            copied = position + 1
+        out += tokens[copied:]
         return out
 
     def segment(self, text: str) -> list[str]:
@@ -468,24 +510,26 @@ class Tokenizer:
         """:meth:`segment` for a text that :func:`normalize` has already cleaned."""
         return self._segment_simplified(to_simplified(text))
 
-    def _segment_simplified(self, text: str) -> list[str]:
-        """:meth:`segment` for a text already normalized and read as Simplified."""
-        segmenter = self._engine()
+    def _segment_simplified(self, text: str, number_placeholder: bool = False) -> list[str]:
+        """:meth:`segment` for a text already normalized and read as Simplified;
+        ``number_placeholder`` writes the digits of number tokens as ``0``
+        (``39亿元`` -> ``0亿元``), as the featurizer wants them."""
+        return self._merge_zone_names(_without_spaces(self._cut_with_numbers(text, number_placeholder)))
+
+    def _cut_with_numbers(self, text: str, number_placeholder: bool = False) -> list[str]:
+        """The segmenter's tokens, whitespace included, with each number (and its
+        unit) one token; ``number_placeholder`` writes its digits as ``0``."""
+        cut = self._engine().cut
         hmm = self.hmm
-
-        def cut(piece: str) -> list[str]:
-            return segmenter.cut(piece, hmm)
-
-        raw: list[str] = []
-        position = 0
-        for match in _NUMBER_TOKEN.finditer(text):
-            if match.start() > position:
-                raw.extend(cut(text[position : match.start()]))
-            raw.append(match.group())
-            position = match.end()
-        if position < len(text):
-            raw.extend(cut(text[position:]))
-        return self._merge_zone_names([t for t in raw if not t.isspace()])
+        tokens: list[str] = []
+        # split() with a capturing group: the text between numbers at even
+        # places (maybe empty), the numbers at odd places
+        for index, piece in enumerate(_NUMBER_SPLIT.split(text)):
+            if index % 2:
+                tokens.append(_DIGIT_RUNS.sub("0", piece) if number_placeholder else piece)
+            elif piece:
+                tokens += cut(piece, hmm)
+        return tokens
 
     def tokenize(self, text: str) -> list[str]:
         """Segment one text into words (punctuation dropped unless ``keep_punctuation``).
@@ -498,10 +542,7 @@ class Tokenizer:
     def _tokenize_simplified(self, text: str) -> list[str]:
         """:meth:`tokenize` for a text already normalized and read as Simplified."""
         tokens = self._segment_simplified(text)
-        if self.keep_punctuation:
-            return tokens
-        # most tokens are words (isalnum, in C); the pattern decides the rest
-        return [t for t in tokens if t.isalnum() or not _PUNCT.match(t)]
+        return tokens if self.keep_punctuation else [t for t in tokens if is_word_token(t)]
 
     __call__ = tokenize
 
