@@ -10,7 +10,8 @@ Reproducible: fixed seeds, fixed split, no network. Steps:
 3. a model fitted on the training split, scored on the test split and on the
    seed page (figures for the manifest);
 4. the shipped model: the same configuration fitted on the full authored corpus
-   (train + test), saved to ``models/zonenlp-themes.joblib`` with its manifest.
+   (train + test), saved to ``models/zonenlp-themes.npz`` (the safe format, which loads
+   without scikit-learn) with its manifest.
 
     python scripts/train_model.py
 """

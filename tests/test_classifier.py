@@ -160,3 +160,25 @@ def test_batches_give_the_same_result_and_name_the_right_index(tiny_model, tiny_
         tiny_model.predict(["短"] * 7 + ["招" * 2_000_001], batch_size=3)
     with pytest.raises(InputValueError, match="batch_size"):
         tiny_model.predict(texts, batch_size=0)
+
+
+@pytest.mark.parametrize("estimator", ["logreg", "svm", "nb"])
+def test_numpy_prediction_equals_scikit_learns_own(tiny_corpus, estimator):
+    """Prediction goes through LinearForm (numpy); scikit-learn's predict_proba must agree."""
+    texts, labels = tiny_corpus
+    model = ThemeClassifier(estimator=estimator, threshold=0.5).fit(texts, labels)
+    assert model._linear_form() is not None
+    own = model._positive_proba(model.estimators_, model.featurizer_.transform(texts))
+    np.testing.assert_allclose(model.predict_proba(texts), own, rtol=1e-5, atol=1e-7)
+    # one text at a time takes numpy's sparse product, many take scipy's: the same figures
+    np.testing.assert_allclose(np.vstack([model.predict_proba([t]) for t in texts[:5]]), own[:5], rtol=1e-5, atol=1e-7)
+
+
+def test_any_other_estimator_predicts_through_its_own_predict_proba(tiny_corpus):
+    from sklearn.tree import DecisionTreeClassifier
+
+    texts, labels = tiny_corpus
+    model = ThemeClassifier(estimator=DecisionTreeClassifier(random_state=0), threshold=0.5).fit(texts, labels)
+    assert model._linear_form() is None
+    own = model._positive_proba(model.estimators_, model.featurizer_.transform(texts))
+    np.testing.assert_array_equal(model.predict_proba(texts), own)

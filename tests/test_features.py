@@ -59,19 +59,47 @@ def test_errors_are_clear(tiny_corpus):
         TfidfFeaturizer().fit(["文本", None])
 
 
-def test_fast_character_tfidf_equals_scikit_learns(shipped_model):
+@pytest.mark.parametrize("settings", [{}, {"remove_stopwords": True, "word_ngram_range": (1, 3), "char_ngram_range": (2, 3)}])
+def test_transform_equals_scikit_learns_tfidf(settings):
+    """zonenlp counts n-grams in numpy; the rows must be scikit-learn's TfidfVectorizer's."""
     import json
 
-    from conftest import ROOT
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    featurizer = shipped_model.featurizer_
+    from conftest import ROOT
+    from zonenlp.features import _WordNgrams
+    from zonenlp.tokenizer import load_stopwords
+
     texts = [
         json.loads(line)["text"]
         for name in ("test", "seed")
         for line in (ROOT / "data" / "themes" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    texts += ["", "ABC  def\n\tGHI", "A", "ab", "😀招商\U0010ffff", "   "]
-    chars = [d.chars for d in featurizer.analyze(texts)]
-    fast = featurizer._char_tfidf(chars)
-    slow = featurizer.char_vectorizer_.transform(chars)
-    assert fast.shape == slow.shape and abs(fast - slow).max() == 0
+    odd = ["", "ABC  def\n\tGHI", "A", "ab", "😀招商\U0010ffff", "   ", "，。！", "新 新 新 新"]
+    featurizer = TfidfFeaturizer(**settings).fit(texts[:300])
+    docs = featurizer.analyze(texts[:300])
+    dropped = load_stopwords() if settings.get("remove_stopwords") else ()
+    words = TfidfVectorizer(analyzer=_WordNgrams(featurizer.word_ngram_range, dropped), lowercase=False, min_df=2,
+                            sublinear_tf=True, dtype=np.float32).fit([d.words for d in docs])
+    chars = TfidfVectorizer(analyzer="char", ngram_range=featurizer.char_ngram_range, min_df=2, sublinear_tf=True,
+                            dtype=np.float32).fit([d.chars for d in docs])
+    assert list(featurizer.word_terms_) == list(words.get_feature_names_out())
+    unseen = featurizer.analyze(texts[300:] + odd)
+    expected = sp.hstack([words.transform([d.words for d in unseen]), chars.transform([d.chars for d in unseen])]).tocsr()
+    got = featurizer.transform_analyzed(unseen)
+    assert got.shape == expected.shape and got.nnz == expected.nnz
+    assert abs(got - expected).max() < 1e-6  # float32 sums in another order: equal to the last bits
+
+
+def test_lookup_table_finds_every_key_and_no_other():
+    from zonenlp.features import _IntTable
+
+    rng = np.random.default_rng(0)
+    keys = np.unique(rng.integers(0, 2**62, 5000))
+    table = _IntTable(keys, np.arange(len(keys)))
+    assert len(table) == len(keys)
+    assert (table.get(keys) == np.arange(len(keys))).all()
+    absent = np.setdiff1d(rng.integers(0, 2**62, 5000), keys)
+    assert (table.get(absent) == -1).all()
+    assert (table.get(np.zeros(0, dtype=np.int64)) == np.zeros(0)).all()

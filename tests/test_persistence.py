@@ -82,3 +82,16 @@ def test_shipped_model_loads_without_arguments_and_without_warnings():
     manifest = read_manifest()
     assert manifest["model_file"] == default_model_path().name
     assert manifest["metrics"]["seed_page"]["n"] > 0
+
+
+def test_shipped_model_predicts_without_importing_scikit_learn_or_scipy():
+    """The shipped model is a safe file and predicts with numpy: the start stays fast and small."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, zonenlp; m = zonenlp.load(backend='jieba'); print(m.predict(['湘潭高新区新签约亿元以上项目10个'])); "
+        "print(sorted(p for p in ('sklearn', 'scipy', 'joblib') if p in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == ["[['investment']]", "[]"]

@@ -3,8 +3,9 @@
 ``write_safe`` takes a fitted ThemeClassifier apart into numbers and strings;
 ``read_safe`` builds an equivalent one from them with ``numpy.load(...,
 allow_pickle=False)``, so a model file from an untrusted source cannot run
-code. The linear estimators are rebuilt as small predictors below that compute
-exactly what scikit-learn computes for them.
+code. Each linear estimator is kept as its weights and calibration, from which
+the model predicts what scikit-learn computes for it. This is the format of
+the shipped model: it loads without importing scikit-learn.
 """
 
 from __future__ import annotations
@@ -14,115 +15,57 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, logsumexp
-from sklearn.calibration import CalibratedClassifierCV, _SigmoidCalibration
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import ComplementNB
 
 from .errors import ModelFileError
-from .features import TfidfFeaturizer, _identity
+from .features import TfidfFeaturizer
 from .tokenizer import Tokenizer
 
-SAFE_FORMAT = "zonenlp-safe/1"
-_VECTORIZER_SETTINGS = ("min_df", "max_df", "max_features", "sublinear_tf", "norm", "use_idf", "smooth_idf", "lowercase", "ngram_range")
+SAFE_FORMAT = "zonenlp-safe/2"
 
 
-class _Binary:
+class _SafeLinear:
+    """A binary estimator rebuilt from arrays: ``linear_parts()`` gives its
+    columns to :class:`~zonenlp.classifier.LinearForm`, which predicts."""
+
     classes_ = np.array([0, 1])
-
-
-class SafeLogistic(_Binary):
-    """Logistic regression: P(1) = expit(X·w + b)."""
-
-    def __init__(self, coef: np.ndarray, intercept: np.ndarray) -> None:
-        self.coef_ = coef.reshape(1, -1)
-        self.intercept_ = intercept.reshape(1)
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        p = expit(np.asarray(X @ self.coef_.T).ravel() + self.intercept_[0])
-        return np.column_stack([1 - p, p])
-
-
-class SafeSigmoidCalibratedLinear(_Binary):
-    """CalibratedClassifierCV(LinearSVC, method="sigmoid"): the mean over its
-    folds of expit(-(a · (X·w + b) + c))."""
 
     def __init__(self, coefs: np.ndarray, intercepts: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         self.coefs, self.intercepts, self.a, self.b = coefs, intercepts, a, b
         self.coef_ = coefs.mean(axis=0).reshape(1, -1)
 
+    def linear_parts(self) -> list[tuple[np.ndarray, float, float, float]]:
+        return [(w, float(c), float(a), float(b)) for w, c, a, b in zip(self.coefs, self.intercepts, self.a, self.b)]
+
     def predict_proba(self, X: Any) -> np.ndarray:
+        """P(0), P(1) for the rows of a (sparse) matrix, as the original estimator gives them."""
         total = np.zeros(X.shape[0])
-        for w, c, a, b in zip(self.coefs, self.intercepts, self.a, self.b):
-            p = expit(-(a * (np.asarray(X @ w).ravel() + c) + b))
-            p[(1.0 < p) & (p <= 1.0 + 1e-5)] = 1.0
-            total += p
+        for w, c, a, b in self.linear_parts():
+            total += 1.0 / (1.0 + np.exp(a * (np.asarray(X @ w).ravel() + c) + b))
         p = total / len(self.coefs)
         return np.column_stack([1 - p, p])
 
 
-class SafeComplementNB(_Binary):
-    """ComplementNB: a softmax over X·log-probabilities of the two classes."""
-
-    def __init__(self, feature_log_prob: np.ndarray) -> None:
-        self.feature_log_prob_ = feature_log_prob
-        self.coef_ = (feature_log_prob[1] - feature_log_prob[0]).reshape(1, -1)
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        jll = np.asarray(X @ self.feature_log_prob_.T)
-        return np.exp(jll - logsumexp(jll, axis=1, keepdims=True))
-
-
 def _export_estimator(est: Any, j: int, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
-    if isinstance(est, LogisticRegression) and est.coef_.shape[0] == 1:
-        arrays[f"est{j}_coef"], arrays[f"est{j}_intercept"] = est.coef_[0], est.intercept_
-        return {"kind": "logreg"}
-    if isinstance(est, CalibratedClassifierCV):
-        parts = est.calibrated_classifiers_
-        if not all(len(c.calibrators) == 1 and isinstance(c.calibrators[0], _SigmoidCalibration) for c in parts):
-            raise ModelFileError("the safe format holds sigmoid-calibrated linear estimators only")
-        arrays[f"est{j}_coefs"] = np.vstack([c.estimator.coef_[0] for c in parts])
-        arrays[f"est{j}_intercepts"] = np.array([c.estimator.intercept_[0] for c in parts])
-        arrays[f"est{j}_a"] = np.array([c.calibrators[0].a_ for c in parts], dtype=float)
-        arrays[f"est{j}_b"] = np.array([c.calibrators[0].b_ for c in parts], dtype=float)
-        return {"kind": "svm"}
-    if isinstance(est, ComplementNB) and list(est.classes_) == [0, 1]:
-        arrays[f"est{j}_flp"] = est.feature_log_prob_
-        return {"kind": "nb"}
-    raise ModelFileError(f"the safe format cannot hold a {type(est).__name__}; save as .joblib")
+    from .classifier import _linear_parts
+
+    parts = _linear_parts(est)
+    if parts is None:
+        raise ModelFileError(f"the safe format holds linear estimators only, not a {type(est).__name__}; save as .joblib")
+    coefs, intercepts, a, b = zip(*parts)
+    arrays[f"est{j}_coefs"] = np.vstack(coefs)
+    arrays[f"est{j}_intercepts"] = np.array(intercepts, dtype=float)
+    arrays[f"est{j}_a"] = np.array(a, dtype=float)
+    arrays[f"est{j}_b"] = np.array(b, dtype=float)
+    return {"kind": "linear"}
 
 
-def _import_estimator(kind: str, j: int, arrays: Any) -> Any:
-    if kind == "logreg":
-        return SafeLogistic(arrays[f"est{j}_coef"], arrays[f"est{j}_intercept"])
-    if kind == "svm":
-        return SafeSigmoidCalibratedLinear(arrays[f"est{j}_coefs"], arrays[f"est{j}_intercepts"], arrays[f"est{j}_a"], arrays[f"est{j}_b"])
-    if kind == "nb":
-        return SafeComplementNB(arrays[f"est{j}_flp"])
-    raise ModelFileError(f"unknown estimator kind {kind!r} in a safe model file")
+def _import_estimator(kind: str, j: int, arrays: Any) -> _SafeLinear:
+    if kind != "linear":
+        raise ModelFileError(f"unknown estimator kind {kind!r} in a safe model file")
+    return _SafeLinear(arrays[f"est{j}_coefs"], arrays[f"est{j}_intercepts"], arrays[f"est{j}_a"], arrays[f"est{j}_b"])
 
 
-def _export_vectorizer(vec: TfidfVectorizer | None, name: str, arrays: dict[str, np.ndarray]) -> dict[str, Any] | None:
-    if vec is None:
-        return None
-    terms = vec.get_feature_names_out()
-    arrays[f"{name}_terms"] = np.asarray(terms, dtype=str)
-    arrays[f"{name}_idf"] = vec.idf_
-    settings = {k: getattr(vec, k) for k in _VECTORIZER_SETTINGS}
-    settings["ngram_range"] = list(settings["ngram_range"])
-    return settings
-
-
-def _import_vectorizer(settings: dict[str, Any] | None, name: str, arrays: Any, analyzer: Any) -> TfidfVectorizer | None:
-    if settings is None:
-        return None
-    settings = dict(settings, ngram_range=tuple(settings["ngram_range"]))
-    vec = TfidfVectorizer(analyzer=analyzer, dtype=np.float32, **settings)
-    terms = arrays[f"{name}_terms"].tolist()
-    vec.vocabulary_ = {term: i for i, term in enumerate(terms)}
-    vec.idf_ = arrays[f"{name}_idf"]
-    return vec
+_FITTED_ARRAYS = ("word_terms_", "word_idf_", "char_terms_", "char_idf_")
 
 
 def write_safe(model: Any, path: Path) -> None:
@@ -131,6 +74,8 @@ def write_safe(model: Any, path: Path) -> None:
     tokenizer = featurizer.tokenizer if featurizer.tokenizer is not None else Tokenizer()
     if not isinstance(model.estimator, str):
         raise ModelFileError("the safe format holds models with estimator 'logreg', 'svm' or 'nb'; save as .joblib")
+    if featurizer.lexicon_weight:  # the lexicon is read from the package, which may change under a saved model
+        raise ModelFileError("the safe format does not hold lexicon features; save as .joblib")
     arrays: dict[str, np.ndarray] = {
         "thresholds": np.asarray(model.thresholds_, dtype=float),
         "coef": np.asarray(model.coef_),
@@ -145,13 +90,14 @@ def write_safe(model: Any, path: Path) -> None:
             k: (list(v) if k == "extra_words" else str(v) if k == "user_dict" and v is not None else v)
             for k, v in tokenizer.settings().items()
         },
-        "word_vectorizer": _export_vectorizer(featurizer.word_vectorizer_, "word", arrays),
-        "char_vectorizer": _export_vectorizer(featurizer.char_vectorizer_, "char", arrays),
+        "featurizer_arrays": [name for name in _FITTED_ARRAYS if getattr(featurizer, name) is not None],
         "estimators": [_export_estimator(est, j, arrays) for j, est in enumerate(model.estimators_)],
         "cv_scores": model.cv_scores_,
         "n_train": int(model.n_train_),
         "training_data_sha256": model.training_data_sha256_,
     }
+    for name in config["featurizer_arrays"]:
+        arrays[name] = getattr(featurizer, name)
     arrays["config"] = np.asarray(json.dumps(config, ensure_ascii=False))
     with open(path, "wb") as fh:
         np.savez_compressed(fh, **arrays)
@@ -169,8 +115,8 @@ def read_safe(path: Path) -> Any:
     tparams = dict(config["tokenizer_params"], extra_words=tuple(config["tokenizer_params"]["extra_words"]))
     fparams = {k: tuple(v) if isinstance(v, list) else v for k, v in config["featurizer_params"].items()}
     featurizer = TfidfFeaturizer(tokenizer=Tokenizer(**tparams), **fparams)
-    featurizer.word_vectorizer_ = _import_vectorizer(config["word_vectorizer"], "word", arrays, _identity)
-    featurizer.char_vectorizer_ = _import_vectorizer(config["char_vectorizer"], "char", arrays, "char")
+    for name in _FITTED_ARRAYS:
+        setattr(featurizer, name, arrays[name] if name in config["featurizer_arrays"] else None)
     featurizer.n_features_out_ = len(featurizer.get_feature_names_out())
     params = dict(config["classifier_params"])
     if params.get("label_order") is not None:

@@ -1,44 +1,46 @@
 """TF-IDF features over zonenlp's words and Chinese character n-grams.
 
-:class:`TfidfFeaturizer` is a scikit-learn transformer: it fits inside a
-``Pipeline``, clones, and pickles (no lambdas anywhere). Word features carry
-the domain dictionary's terms; character n-grams catch the words a dictionary
+:class:`TfidfFeaturizer` follows scikit-learn's transformer conventions: it
+fits inside a ``Pipeline``, clones, and pickles. Word features carry the
+domain dictionary's terms; character n-grams catch the words a dictionary
 misses (new zone names, slogans, typos) — which of them to use is a
 hyperparameter chosen by cross-validation.
+
+Fitting uses scikit-learn's ``TfidfVectorizer`` to learn the vocabulary and
+IDF weights; what is kept are plain arrays (the terms and their weights), and
+transforming needs numpy alone: every n-gram of a batch becomes one integer
+and is found in a numpy hash table of the vocabulary, so featurizing costs a
+few array operations per batch instead of a dictionary lookup per n-gram in
+Python. The result equals scikit-learn's ``TfidfVectorizer.transform`` (a test
+compares them on the whole corpus).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, repeat
+from typing import Any, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize as normalize_rows
 
-from .errors import InputTypeError, NotFittedError, TrainingDataError
+from ._estimator import Estimator
+from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .text import check_text, check_texts, normalize, to_simplified
-from .tokenizer import Tokenizer, default_tokenizer, is_number_token, load_stopwords
+from .tokenizer import Tokenizer, default_tokenizer, is_word_token, load_stopwords
 
-__all__ = ["TfidfFeaturizer", "AnalyzedText"]
+__all__ = ["TfidfFeaturizer", "AnalyzedText", "SparseRows"]
 
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_DIGITS = re.compile(r"\d\d*(?:[.,]\d+)*")  # \d+…, written to start with a class: Python's regex engine skips to it in C
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's CountVectorizer._white_spaces
 # n-grams as integers: each character is its code point + 1 (at most 2**21), so
 # an n-gram of up to three characters is a base-2**21 number below 2**63
 _CODE_BASE = 1 << 21
-
-
-def _ngram_key(gram: str) -> int:
-    key = 0
-    for ch in gram:
-        key = key * _CODE_BASE + ord(ch) + 1
-    return key
+_MAX_CHAR_NGRAM = 3
+_DROPPED = -2  # the id of a token the word block leaves out (punctuation, stop words)
 WORD_PREFIX = "w:"
 CHAR_PREFIX = "c:"
 LEXICON_PREFIX = "lex:"
@@ -70,15 +72,101 @@ def lexicon_counts(text: str) -> tuple[int, ...]:
     return tuple(len(pattern.findall(text)) for _, pattern in _lexicon_patterns())
 
 
-def _identity(doc: list[str]) -> list[str]:
-    # Documents reach TfidfVectorizer already analysed; a module-level function
-    # (not a lambda) keeps the vectorizer picklable.
-    return doc
+class _WordNgrams:
+    """The word n-grams of a token list as strings (``"招商 引资"``), punctuation
+    and ``dropped`` words left out: the analyzer scikit-learn's vectorizer fits
+    with. A class, not a lambda, so it pickles."""
+
+    def __init__(self, ngram_range: tuple[int, int], dropped: Collection[str] = ()) -> None:
+        self.ngram_range = ngram_range
+        self.dropped = dropped
+
+    def __call__(self, tokens: list[str]) -> list[str]:
+        tokens = [t for t in tokens if is_word_token(t) and t not in self.dropped]
+        low, high = self.ngram_range
+        features: list[str] = list(tokens) if low == 1 else []
+        for n in range(max(low, 2), high + 1):
+            features.extend(" ".join(gram) for gram in zip(*(tokens[i:] for i in range(n))))
+        return features
 
 
-@dataclass(frozen=True)
-class AnalyzedText:
-    """A text after tokenization: its word features, normalized characters and lexicon counts."""
+class _IntTable:
+    """A hash table from non-negative int64 keys to int32 values, looked up a whole array at a time.
+
+    Open addressing with linear probing at a load of at most one quarter, so
+    most lookups need one probe; each probe is one numpy gather over all
+    keys still unresolved. ``numpy.searchsorted`` on the sorted keys gives the
+    same answers but makes about 17 scattered reads per key.
+    """
+
+    _EMPTY = -1
+    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key x this
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        bits = max(4, int(np.ceil(np.log2(max(len(keys), 1) * 4))))
+        self._mask = (1 << bits) - 1
+        self._shift = np.uint64(64 - bits)
+        self._keys = np.full(1 << bits, self._EMPTY, dtype=np.int64)
+        self._values = np.full(1 << bits, -1, dtype=np.int32)  # columns: int32 halves the table's memory
+        keys = np.asarray(keys, dtype=np.int64)
+        values = np.asarray(values, dtype=np.int32)
+        slots = self._slots(keys)
+        pending = np.arange(len(keys))
+        while len(pending):
+            free = self._keys[slots] == self._EMPTY
+            # of several keys wanting one free slot, the first takes it; the rest probe on
+            taken, first = np.unique(slots[free], return_index=True)
+            winners = pending[free][first]
+            self._keys[taken] = keys[winners]
+            self._values[taken] = values[winners]
+            placed = np.zeros(len(pending), dtype=bool)
+            placed[np.flatnonzero(free)[first]] = True
+            pending, slots = pending[~placed], (slots[~placed] + 1) & self._mask
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        # keys are non-negative int64: viewed as uint64 they are the same numbers
+        return ((keys.view(np.uint64) * self._MULTIPLIER) >> self._shift).view(np.int64)
+
+    def __len__(self) -> int:
+        return int(np.count_nonzero(self._keys != self._EMPTY))
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key (a non-negative int64 array), -1 where a key is absent."""
+        keys = np.ascontiguousarray(keys, dtype=np.int64)
+        slots = self._slots(keys)
+        found = self._keys[slots]
+        hit = found == keys
+        out = np.where(hit, self._values[slots], -1)
+        # the few keys whose slot holds another key probe the next slots
+        index = np.flatnonzero(~hit & (found != self._EMPTY))
+        slots = slots[index]
+        while len(index):
+            slots = (slots + 1) & self._mask
+            found = self._keys[slots]
+            hit = found == keys[index]
+            out[index[hit]] = self._values[slots[hit]]
+            probe_on = ~hit & (found != self._EMPTY)
+            index, slots = index[probe_on], slots[probe_on]
+        return out
+
+
+def _char_keys(terms: np.ndarray) -> np.ndarray:
+    """Each character n-gram (a numpy str array of up to three characters) as its integer key."""
+    codes = np.ascontiguousarray(terms, dtype=f"U{_MAX_CHAR_NGRAM}").view(np.uint32).reshape(len(terms), -1)
+    keys = np.zeros(len(terms), dtype=np.int64)
+    for position in range(codes.shape[1]):
+        column = codes[:, position].astype(np.int64)
+        present = column != 0  # numpy pads shorter strings with U+0000, which normalize() removes from text
+        keys = np.where(present, keys * _CODE_BASE + column + 1, keys)
+    return keys
+
+
+class AnalyzedText(NamedTuple):
+    """A text after tokenization: its tokens (punctuation included: it ends runs of
+    words, and the word n-grams leave it out), normalized characters and lexicon counts.
+
+    (A named tuple: one is made per text on the hot path, and a tuple is made fastest.)
+    """
 
     words: list[str]
     chars: str
@@ -86,7 +174,29 @@ class AnalyzedText:
     empty: bool = False  # nothing left after normalize(): blank or invisible characters only
 
 
-class TfidfFeaturizer(TransformerMixin, BaseEstimator):
+@dataclass(frozen=True)
+class SparseRows:
+    """TF-IDF rows in compressed sparse row form, without scipy: row ``i`` has
+    the values ``data[indptr[i]:indptr[i+1]]`` in the columns ``indices[...]``,
+    columns in increasing order."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    def rows(self) -> np.ndarray:
+        """The row of each stored value."""
+        return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+
+    def to_scipy(self) -> Any:
+        """A ``scipy.sparse.csr_matrix``."""
+        import scipy.sparse as sp
+
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+class TfidfFeaturizer(Estimator):
     """TF-IDF over word n-grams, character n-grams, or both side by side.
 
     Parameters
@@ -96,9 +206,9 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
     use_words, use_chars:
         Which feature blocks to build (at least one).
     word_ngram_range:
-        ``(1, 1)`` for words, ``(1, 2)`` adds adjacent word pairs.
+        ``(1, 1)`` for words, ``(1, 2)`` adds adjacent word pairs (n-grams of up to 4 words).
     char_ngram_range:
-        Character n-gram lengths, e.g. ``(1, 3)``.
+        Character n-gram lengths, e.g. ``(1, 3)`` (up to 3 characters).
     min_df, max_df, max_features, sublinear_tf:
         As in :class:`sklearn.feature_extraction.text.TfidfVectorizer`, for both blocks.
     number_placeholder:
@@ -112,7 +222,14 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
         Scale of the theme-lexicon block: for each theme of the shipped
         lexicon, ``log(1 + number of its terms in the text)``. ``0`` leaves the
         block out.
+
+    After ``fit``: ``word_terms_`` and ``word_idf_`` (the word n-grams, in
+    column order, and their IDF weights; ``None`` without words),
+    ``char_terms_`` and ``char_idf_`` (the same for characters) and
+    ``n_features_out_``.
     """
+
+    _estimator_kind = "transformer"
 
     def __init__(
         self,
@@ -148,18 +265,6 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
     def _tokenizer(self) -> Tokenizer:
         return self.tokenizer if self.tokenizer is not None else default_tokenizer()
 
-    def _word_features(self, tokens: list[str]) -> list[str]:
-        if self.remove_stopwords:
-            stop = load_stopwords()
-            tokens = [t for t in tokens if t not in stop]
-        if self.number_placeholder:
-            tokens = [_DIGITS.sub("0", t) if t[:1].isdigit() and is_number_token(t) else t for t in tokens]
-        low, high = self.word_ngram_range
-        features: list[str] = list(tokens) if low == 1 else []
-        for n in range(max(low, 2), high + 1):
-            features.extend(" ".join(gram) for gram in zip(*(tokens[i:] for i in range(n))))
-        return features
-
     def analyze(self, texts: Iterable[str]) -> list[AnalyzedText]:
         """Tokenize ``texts`` once; the result feeds :meth:`fit_analyzed` and
         :meth:`transform_analyzed` (cross-validation reuses it across folds)."""
@@ -170,14 +275,26 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
             check_text(text, where=f"texts[{index}]", max_chars=tokenizer.max_chars)
             clean = normalize(text, max_chars=None)
             simplified = to_simplified(clean)
-            words = self._word_features(tokenizer._tokenize_simplified(simplified)) if self.use_words else []
+            words = tokenizer._segment_simplified(simplified, self.number_placeholder) if self.use_words else []
             chars = _DIGITS.sub("0", simplified) if self.use_chars else ""
             lexicon = lexicon_counts(simplified) if self.lexicon_weight else ()
             out.append(AnalyzedText(words, chars, lexicon, not clean))
         return out
 
-    # -- fitting and transforming -------------------------------------------
-    def _vectorizer(self, **kwargs: object) -> TfidfVectorizer:
+    # -- fitting ----------------------------------------------------------------
+    def _check_settings(self) -> None:
+        if not (self.use_words or self.use_chars):
+            raise InputValueError("TfidfFeaturizer needs use_words or use_chars")
+        for name, (low, high), top in (
+            ("word_ngram_range", self.word_ngram_range, 4),
+            ("char_ngram_range", self.char_ngram_range, _MAX_CHAR_NGRAM),
+        ):
+            if not 1 <= low <= high <= top:
+                raise InputValueError(f"{name} must be (low, high) with 1 <= low <= high <= {top}, got {(low, high)}")
+
+    def _vectorizer(self, **kwargs: object) -> Any:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         return TfidfVectorizer(
             min_df=self.min_df,
             max_df=self.max_df,
@@ -187,128 +304,234 @@ class TfidfFeaturizer(TransformerMixin, BaseEstimator):
             **kwargs,
         )
 
+    @staticmethod
+    def _learned(vectorizer: Any) -> tuple[np.ndarray, np.ndarray]:
+        terms = vectorizer.get_feature_names_out().astype(str)
+        return terms, np.asarray(vectorizer.idf_, dtype=np.float64)
+
     def fit_analyzed(self, docs: Sequence[AnalyzedText]) -> TfidfFeaturizer:
         """Fit on the output of :meth:`analyze`."""
-        if not (self.use_words or self.use_chars):
-            raise ValueError("TfidfFeaturizer needs use_words or use_chars")
+        self._check_settings()
         if len(docs) == 0:
             raise InputTypeError("cannot fit on an empty list of texts")
-        self.word_vectorizer_ = None
-        self.char_vectorizer_ = None
+        self.word_terms_ = self.word_idf_ = self.char_terms_ = self.char_idf_ = None
         try:
             if self.use_words:
-                self.word_vectorizer_ = self._vectorizer(analyzer=_identity, lowercase=False)
-                self.word_vectorizer_.fit([d.words for d in docs])
+                vectorizer = self._vectorizer(analyzer=_WordNgrams(self.word_ngram_range, self._dropped_words()), lowercase=False)
+                self.word_terms_, self.word_idf_ = self._learned(vectorizer.fit([d.words for d in docs]))
             if self.use_chars:
-                self.char_vectorizer_ = self._vectorizer(analyzer="char", ngram_range=self.char_ngram_range)
-                self.char_vectorizer_.fit([d.chars for d in docs])
+                vectorizer = self._vectorizer(analyzer="char", ngram_range=self.char_ngram_range)
+                self.char_terms_, self.char_idf_ = self._learned(vectorizer.fit([d.chars for d in docs]))
         except ValueError as exc:  # scikit-learn's "empty vocabulary" / "no terms remain"
             raise TrainingDataError(
                 f"no features left to learn from {len(docs)} texts with min_df={self.min_df!r}, "
                 f"max_df={self.max_df!r} ({exc}); give more or longer texts, or lower min_df"
             ) from exc
+        self._drop_tables()
         self.n_features_out_ = len(self.get_feature_names_out())
         return self
 
-    def transform_analyzed(self, docs: Sequence[AnalyzedText]) -> sp.csr_matrix:
-        """Transform the output of :meth:`analyze` into a sparse matrix."""
-        if not hasattr(self, "n_features_out_"):
-            raise NotFittedError("this TfidfFeaturizer is not fitted yet; call fit first")
-        blocks = []
-        if self.word_vectorizer_ is not None:
-            blocks.append(self.word_vectorizer_.transform([d.words for d in docs]))
-        if self.char_vectorizer_ is not None:
-            chars = self._char_tfidf([d.chars for d in docs])
-            blocks.append(chars * self.char_weight if self.char_weight != 1.0 else chars)
-        if self.lexicon_weight:
-            counts = np.array([d.lexicon for d in docs], dtype=np.float32).reshape(len(docs), -1)
-            blocks.append(sp.csr_matrix(np.log1p(counts) * self.lexicon_weight))
-        return sp.hstack(blocks, format="csr", dtype=np.float32) if len(blocks) > 1 else blocks[0].tocsr()
+    def fit(self, X: Iterable[str], y: object = None) -> TfidfFeaturizer:
+        """Learn vocabulary and IDF from a list of texts."""
+        return self.fit_analyzed(self.analyze(X))
 
-    def __getstate__(self) -> dict[str, object]:
-        # the integer keys of the character vocabulary are derived data: rebuilt on first use
-        state = super().__getstate__()
-        state.pop("_char_key_cache", None)
+    def _dropped_words(self) -> frozenset[str]:
+        return load_stopwords() if self.remove_stopwords else frozenset()
+
+    # -- lookup tables, derived from the fitted terms on first use -------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.pop("_tables", None)  # derived from the terms: rebuilt on first use, not stored
         return state
 
-    def _char_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """The character vocabulary as sorted integer keys, and each key's column."""
-        keys = getattr(self, "_char_key_cache", None)
-        if keys is None:
-            vocabulary = self.char_vectorizer_.vocabulary_
-            terms = list(vocabulary)
-            encoded = np.array([_ngram_key(t) for t in terms], dtype=np.int64)
-            order = np.argsort(encoded, kind="stable")
-            columns = np.array([vocabulary[t] for t in terms], dtype=np.int64)
-            keys = self._char_key_cache = (encoded[order], columns[order])
-        return keys
+    def _drop_tables(self) -> None:
+        self.__dict__.pop("_tables", None)
 
-    def _char_tfidf(self, texts: list[str]) -> sp.csr_matrix:
-        """What ``char_vectorizer_.transform(texts)`` returns, computed faster.
+    def _lookup_tables(self) -> dict[str, Any]:
+        tables = self.__dict__.get("_tables")
+        if tables is None:
+            tables = {}
+            if self.word_terms_ is not None:
+                tables.update(self._word_tables(self.word_terms_.tolist()))
+                # tokens the word block leaves out, known in advance: the
+                # punctuation of the character vocabulary, and stop words
+                dropped = dict.fromkeys(self._dropped_words(), _DROPPED)
+                if self.char_terms_ is not None:
+                    single = self.char_terms_[np.char.str_len(self.char_terms_) == 1].tolist()
+                    dropped.update((c, _DROPPED) for c in single if not is_word_token(c))
+                tables["token_ids"] = {**dropped, **tables["token_ids"]}
+            if self.char_terms_ is not None:
+                tables["chars"] = _IntTable(_char_keys(self.char_terms_), np.arange(len(self.char_terms_)))
+            self.__dict__["_tables"] = tables  # a benign race: two threads build equal tables
+        return tables
 
-        scikit-learn's character analyzer cuts every n-gram out as a string
-        and looks it up in a dictionary, in Python. Here every n-gram of the
-        whole batch becomes one integer (its code points side by side) in a
-        few numpy operations and is found by binary search in the sorted
-        vocabulary; the counting is scipy's, and the same sublinear TF, IDF
-        weighting and l2 normalisation follow. A test checks that the two agree
-        on the whole corpus.
-        """
-        vectorizer = self.char_vectorizer_
-        low, high = vectorizer.ngram_range
+    @staticmethod
+    def _word_tables(terms: list[str]) -> dict[str, Any]:
+        """Every word of the vocabulary's n-grams gets an id; an n-gram of n > 1
+        words is the number whose base-(ids + 1) digits are its words' ids + 1."""
+        split = [term.split(" ") for term in terms]
+        token_ids: dict[str, int] = {}
+        for words in split:
+            for word in words:
+                token_ids.setdefault(word, len(token_ids))
+        base = len(token_ids) + 1
+        longest = max(map(len, split), default=1)
+        if base**longest >= 2**63:
+            raise TrainingDataError("too many distinct words for word n-grams this long; use a shorter word_ngram_range")
+        unigram_columns = np.full(len(token_ids), -1, dtype=np.int64)
+        keys: dict[int, tuple[list[int], list[int]]] = {}
+        for column, words in enumerate(split):
+            if len(words) == 1:
+                unigram_columns[token_ids[words[0]]] = column
+                continue
+            key = 0
+            for word in words:
+                key = key * base + token_ids[word] + 1
+            n_keys, n_columns = keys.setdefault(len(words), ([], []))
+            n_keys.append(key)
+            n_columns.append(column)
+        ngrams = {n: _IntTable(np.array(k, dtype=np.int64), np.array(c)) for n, (k, c) in keys.items()}
+        return {"token_ids": token_ids, "word_base": base, "unigram_columns": unigram_columns, "word_ngrams": ngrams}
+
+    # -- transforming ---------------------------------------------------------
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "n_features_out_"):
+            raise NotFittedError("this TfidfFeaturizer is not fitted yet; call fit first")
+
+    def _word_entries(self, docs: Sequence[AnalyzedText], tables: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every word n-gram occurrence of the vocabulary in ``docs``."""
+        tokens = list(chain.from_iterable(doc.words for doc in docs))
+        # one id per token, looked up without a Python loop: -1 unknown, _DROPPED left out
+        ids = np.fromiter(map(tables["token_ids"].get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        dropped = self._dropped_words()
+        for index in np.flatnonzero(ids == -1).tolist():  # unknown tokens: rare, but punctuation is left out
+            token = tokens[index]
+            if not is_word_token(token) or token in dropped:
+                ids[index] = _DROPPED
+        doc_of = np.repeat(np.arange(len(docs)), [len(doc.words) for doc in docs])
+        kept = ids != _DROPPED
+        ids, doc_of = ids[kept], doc_of[kept]
+        rows, columns = [], []
+        low, high = self.word_ngram_range
+        if low == 1:
+            known = ids >= 0
+            column = tables["unigram_columns"][ids[known]]
+            rows.append(doc_of[known][column >= 0])
+            columns.append(column[column >= 0])
+        base = tables["word_base"]
+        key = ids + 1
+        valid = ids >= 0
+        for n in range(2, high + 1):
+            # n words starting at each position: all known, all in one text
+            key = key[:-1] * base + ids[n - 1 :] + 1
+            valid = valid[:-1] & (ids[n - 1 :] >= 0) & (doc_of[: len(key)] == doc_of[n - 1 :])
+            table = tables["word_ngrams"].get(n)
+            if n >= low and table is not None:
+                column = table.get(key[valid])
+                found = column >= 0
+                rows.append(doc_of[: len(key)][valid][found])
+                columns.append(column[found])
+        return _concatenated(rows), _concatenated(columns)
+
+    def _char_entries(self, docs: Sequence[AnalyzedText], table: _IntTable) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every character n-gram occurrence of the vocabulary in ``docs``."""
+        low, high = self.char_ngram_range
         # sklearn's preprocessing for analyzer="char": lowercase, runs of white space to one space
-        prepared = [_WHITE_SPACES.sub(" ", t.lower()) for t in texts]
+        prepared = [_WHITE_SPACES.sub(" ", d.chars.lower()) for d in docs]
         lengths = np.array([len(t) for t in prepared], dtype=np.int64)
         codes = np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
         doc_of = np.repeat(np.arange(len(prepared)), lengths)
-        keys, rows = [], []
+        rows, columns = [], []
         gram = codes
         for n in range(1, high + 1):
             if n > 1:
                 gram = gram[:-1] * _CODE_BASE + codes[n - 1 :]
             if n >= low and len(gram):
                 same_doc = doc_of[: len(gram)] == doc_of[n - 1 :]  # an n-gram never spans two texts
-                keys.append(gram[same_doc])
-                rows.append(doc_of[: len(gram)][same_doc])
-        sorted_keys, columns = self._char_keys()
-        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        position = np.searchsorted(sorted_keys, key).clip(max=max(len(sorted_keys) - 1, 0))
-        known = sorted_keys[position] == key if len(sorted_keys) else np.zeros(len(key), dtype=bool)
-        counts = sp.csr_matrix(
-            (np.ones(int(known.sum()), dtype=np.float32), (row[known], columns[position[known]])),
-            shape=(len(texts), len(vectorizer.vocabulary_)),
-            dtype=np.float32,
-        )
-        counts.sum_duplicates()
-        counts.sort_indices()
-        if vectorizer.sublinear_tf:
-            np.log(counts.data, counts.data)
-            counts.data += 1.0
-        counts.data *= vectorizer.idf_[counts.indices]
-        return normalize_rows(counts, norm=vectorizer.norm, copy=False)
+                column = table.get(gram[same_doc])
+                found = column >= 0
+                rows.append(doc_of[: len(gram)][same_doc][found])
+                columns.append(column[found])
+        return _concatenated(rows), _concatenated(columns)
 
-    def fit(self, X: Iterable[str], y: object = None) -> TfidfFeaturizer:
-        """Learn vocabulary and IDF from a list of texts."""
-        return self.fit_analyzed(self.analyze(X))
+    def transform_rows(self, docs: Sequence[AnalyzedText]) -> SparseRows:
+        """The TF-IDF rows of analysed texts, with numpy only (what :meth:`transform_analyzed` wraps for scipy).
 
-    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        """Map a list of texts to TF-IDF rows (one per text)."""
+        Counts -> (sublinear) TF x IDF -> each block's rows l2-normalised, as
+        scikit-learn computes them in float32; the word and character blocks
+        are counted in one sort of (row, column) pairs.
+        """
+        self._check_fitted()
+        tables = self._lookup_tables()
+        n_rows = len(docs)
+        rows, columns, idf = [], [], []
+        n_word_columns = 0
+        if self.word_terms_ is not None:
+            word_rows, word_columns = self._word_entries(docs, tables)
+            rows.append(word_rows)
+            columns.append(word_columns)
+            idf.append(self.word_idf_)
+            n_word_columns = len(self.word_terms_)
+        if self.char_terms_ is not None:
+            char_rows, char_columns = self._char_entries(docs, tables["chars"])
+            rows.append(char_rows)
+            columns.append(char_columns + n_word_columns)
+            idf.append(self.char_idf_)
+        weights = np.concatenate(idf)
+        width = len(weights)
+        bits = max(width - 1, 1).bit_length()  # (row, column) as one int64: row << bits | column
+        pairs = np.sort((np.concatenate(rows) << bits) | np.concatenate(columns))
+        starts = np.flatnonzero(np.diff(pairs, prepend=-1))
+        values = np.diff(np.append(starts, len(pairs))).astype(np.float32)  # the count of each pair
+        pairs = pairs[starts]
+        row, column = pairs >> bits, pairs & ((1 << bits) - 1)
+        if self.sublinear_tf:
+            np.log(values, out=values)
+            values += 1.0
+        values *= weights[column]
+        is_char = column >= n_word_columns
+        block = row * 2 + is_char
+        norms = np.sqrt(np.bincount(block, weights=values.astype(np.float64) ** 2, minlength=2 * n_rows))
+        values /= norms[block].astype(np.float32)
+        if self.char_weight != 1.0:
+            values[is_char] *= np.float32(self.char_weight)
+        if self.lexicon_weight:  # the last columns: append them, then restore the row order
+            counts = np.array([d.lexicon for d in docs], dtype=np.float32).reshape(n_rows, -1)
+            lex_rows, lex_columns = np.nonzero(counts)
+            lex_values = (np.log1p(counts[lex_rows, lex_columns]) * self.lexicon_weight).astype(np.float32)
+            order = np.argsort(np.concatenate([row, lex_rows]), kind="stable")
+            row = np.concatenate([row, lex_rows])[order]
+            column = np.concatenate([column, lex_columns + width])[order]
+            values = np.concatenate([values, lex_values])[order]
+        indptr = np.searchsorted(row, np.arange(n_rows + 1))
+        return SparseRows(values, column.astype(np.int32), indptr.astype(np.int64), (n_rows, self.n_features_out_))
+
+    def transform_analyzed(self, docs: Sequence[AnalyzedText]) -> Any:
+        """Transform the output of :meth:`analyze` into a ``scipy.sparse.csr_matrix``."""
+        return self.transform_rows(docs).to_scipy()
+
+    def transform(self, X: Iterable[str]) -> Any:
+        """Map a list of texts to TF-IDF rows (one per text), a ``scipy.sparse.csr_matrix``."""
+        self._check_fitted()
         return self.transform_analyzed(self.analyze(X))
 
-    def fit_transform(self, X: Iterable[str], y: object = None, **fit_params: object) -> sp.csr_matrix:
+    def fit_transform(self, X: Iterable[str], y: object = None, **fit_params: object) -> Any:
         docs = self.analyze(X)
         return self.fit_analyzed(docs).transform_analyzed(docs)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Feature names: ``w:<word n-gram>``, ``c:<character n-gram>``, then ``lex:<theme>``."""
-        if not hasattr(self, "word_vectorizer_"):
+        if not hasattr(self, "word_terms_"):
             raise NotFittedError("this TfidfFeaturizer is not fitted yet; call fit first")
         names: list[str] = []
-        if self.word_vectorizer_ is not None:
-            names += [WORD_PREFIX + n for n in self.word_vectorizer_.get_feature_names_out()]
-        if self.char_vectorizer_ is not None:
-            names += [CHAR_PREFIX + n for n in self.char_vectorizer_.get_feature_names_out()]
+        if self.word_terms_ is not None:
+            names += [WORD_PREFIX + n for n in self.word_terms_.tolist()]
+        if self.char_terms_ is not None:
+            names += [CHAR_PREFIX + n for n in self.char_terms_.tolist()]
         if self.lexicon_weight:
             names += [LEXICON_PREFIX + theme for theme in load_theme_lexicon()]
         return np.asarray(names, dtype=object)
+
+
+def _concatenated(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

@@ -6,10 +6,10 @@ of its training data, its evaluation figures and the sha256 of the model file.
 
 Two formats:
 
-- **joblib** (``.joblib``, the default): any ThemeClassifier, any estimator.
+- **joblib** (``.joblib``): any ThemeClassifier, any estimator.
   Unpickling runs code, so :func:`load` computes the file's sha256 first and
   refuses any file that does not match its manifest.
-- **safe** (``.npz``): numbers, strings and JSON only, read with
+- **safe** (``.npz``, the shipped model's format): numbers, strings and JSON only, read with
   ``numpy.load(allow_pickle=False)``; loading executes no code from the file.
   It holds models built from zonenlp's own parts (TfidfFeaturizer with the
   shipped or a path-free tokenizer; ``"logreg"``, ``"svm"`` or ``"nb"``), and
@@ -33,7 +33,7 @@ from .errors import ModelFileError, ModelIntegrityError, NotFittedError, Zonenlp
 
 __all__ = ["save", "load", "read_manifest", "manifest_path", "default_model_path", "DEFAULT_MODEL_FILE"]
 
-DEFAULT_MODEL_FILE = "zonenlp-themes.joblib"
+DEFAULT_MODEL_FILE = "zonenlp-themes.npz"
 MANIFEST_FORMAT = "zonenlp-manifest/1"
 
 
@@ -56,15 +56,21 @@ def _sha256(path: Path) -> str:
 
 
 def _versions() -> dict[str, str]:
-    import jieba
-    import numpy
-    import sklearn
+    # read from the installed packages' metadata: importing scikit-learn and
+    # jieba just to ask their versions would cost a second at every load
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "not installed"
 
     return {
         "zonenlp": __version__,
-        "scikit-learn": sklearn.__version__,
-        "jieba": jieba.__version__,
-        "numpy": numpy.__version__,
+        "scikit-learn": installed("scikit-learn"),
+        "jieba": installed("jieba"),
+        "numpy": installed("numpy"),
         "python": platform.python_version(),
     }
 
@@ -168,7 +174,9 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
             "refusing to unpickle a file that may have been changed"
         )
     current = _versions()
-    for package in ("zonenlp", "scikit-learn", "jieba"):
+    # a safe file holds arrays only: which scikit-learn made them does not matter
+    packages = ("zonenlp", "jieba") if model_path.suffix == ".npz" else ("zonenlp", "scikit-learn", "jieba")
+    for package in packages:
         saved = manifest.get("versions", {}).get(package)
         if saved != current[package]:
             warnings.warn(
