@@ -482,7 +482,7 @@ class ThemeClassifier(Estimator):
             raise InputValueError(_shift_index(str(exc), start)) from None
         return self._proba_of_docs(docs)[0]
 
-    def predict_proba(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> np.ndarray:
+    def predict_proba(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> np.ndarray:
         """Probability of each label for each text, shape ``(n, len(self.labels))``.
 
         Texts are featurized ``batch_size`` at a time, so memory stays bounded
@@ -512,7 +512,7 @@ class ThemeClassifier(Estimator):
             out.append([str(self.classes_[j]) for j in chosen[np.argsort(-row[chosen], kind="stable")]])
         return out
 
-    def predict(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> list[list[str]]:
+    def predict(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> list[list[str]]:
         """The labels of each text, most probable first; ``[]`` means none ("other")."""
         return self._labels_from_proba(self.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
 
@@ -522,11 +522,11 @@ class ThemeClassifier(Estimator):
             for themes, row in zip(self._labels_from_proba(proba), proba)
         ]
 
-    def tag(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> list[dict[str, Any]]:
+    def tag(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> list[dict[str, Any]]:
         """Themes and per-label scores of each text: ``{"themes": [...], "scores": {label: p}}``."""
         return self._tags(self.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
 
-    def tag_many(self, texts: Iterable[str], batch_size: int = 1000, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
+    def tag_many(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
         """Like :meth:`tag`, for a stream of texts of any length: reads ``batch_size``
         texts at a time and yields their tags in input order, keeping at most two
         batches per worker in memory."""

@@ -272,7 +272,7 @@ def _add_input(parser: argparse.ArgumentParser, many: bool = False) -> None:
 
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="PATH", help="model file (.joblib or safe .npz; default: the shipped model)")
+    parser.add_argument("--model", metavar="PATH", help="model file (safe .npz or .joblib; default: the shipped model)")
 
 
 def _add_lines(parser: argparse.ArgumentParser) -> None:
@@ -353,10 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a theme model on labelled JSON Lines",
         description="Train a ThemeClassifier on JSON Lines files with 'text' and 'labels' ([] for other), "
         "choose per-label thresholds by cross-validation, and save the model with its manifest.",
-        epilog="example: zonenlp train data/themes/train.jsonl -o my-model.joblib --group-field group",
+        epilog="example: zonenlp train data/themes/train.jsonl -o my-model.npz --group-field group",
     )
     train.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
-    train.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="where to write the model (.joblib)")
+    train.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="where to write the model: .npz (safe format, loads without scikit-learn) or .joblib")
     train.add_argument("--estimator", choices=("logreg", "svm", "nb"), default="logreg", help="classifier (default: %(default)s)")
     train.add_argument("--C", type=float, default=10.0, help="inverse regularisation for logreg/svm (default: %(default)s)")
     train.add_argument("--cv", type=int, default=5, help="folds for choosing thresholds (default: %(default)s)")
