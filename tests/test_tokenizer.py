@@ -98,7 +98,22 @@ def test_import_does_no_heavy_work():
     assert out.stdout.strip() == "False"
 
 
-def test_fast_segmenter_matches_jieba_on_the_whole_corpus(tok):
+@pytest.fixture(scope="module")
+def jieba_with_domain_words():
+    """jieba's own engine with zonenlp's dictionary: the reference the segmenter must match."""
+    import jieba
+
+    from zonenlp.tokenizer import _read_user_dict
+
+    engine = jieba.Tokenizer()
+    engine.initialize()
+    for word, tag in _read_user_dict(None):
+        engine.add_word(word, tag=tag)
+    return engine
+
+
+@pytest.mark.parametrize("hmm", [True, False])
+def test_fast_segmenter_matches_jieba_on_the_whole_corpus(tok, jieba_with_domain_words, hmm):
     import json
 
     from conftest import ROOT
@@ -109,6 +124,11 @@ def test_fast_segmenter_matches_jieba_on_the_whole_corpus(tok):
         for name in ("train", "test", "seed")
         for line in (ROOT / "data" / "themes" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     ]
-    texts += ["", "ABC 123 ｘｙｚ", "　\n\t", "a+b#c&d", "😀招商😀"]
-    mismatches = [t for t in texts if tok._segmenter.cut(t) != list(tok._jieba.cut(t, HMM=True))]
+    texts += ["", "ABC 123 ｘｙｚ", "　\n\t", "a+b#c&d", "😀招商😀", "5G基站和A股3D打印"]
+    mismatches = [t for t in texts if tok._segmenter.cut(t, hmm) != list(jieba_with_domain_words.cut(t, HMM=hmm))]
     assert not mismatches, mismatches[:3]
+
+
+def test_word_frequency_is_jiebas_count(tok, jieba_with_domain_words):
+    for word in ("招商", "高新区", "的", "营商环境", "不是一个词语", "x"):
+        assert tok.word_frequency(word) == jieba_with_domain_words.FREQ.get(word, 0)

@@ -111,9 +111,8 @@ _engine_lock = threading.Lock()
 
 
 @lru_cache(maxsize=8)
-def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], backend: str = "jieba") -> tuple[Any, Any, frozenset[str]]:
-    """A segmenter with the domain dictionary loaded, its jieba engine (None for
-    rjieba), and the domain words.
+def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], backend: str = "jieba") -> tuple[Any, frozenset[str]]:
+    """A segmenter with the domain dictionary loaded, and the domain words.
 
     Cached per dictionary and backend, so Tokenizers with the same settings
     (the default one, the one inside a loaded model) share one engine instead
@@ -133,14 +132,14 @@ def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], backend: 
             fast = rjieba.Jieba()
             for word, tag in entries:
                 fast.add_word(word, None, tag)
-            return _RjiebaSegmenter(fast), None, domain
+            return _RjiebaSegmenter(fast), domain
         import jieba  # deferred: importing jieba costs time a user may not need
 
         engine = jieba.Tokenizer()
         engine.initialize()
         for word, tag in entries:
             engine.add_word(word, tag=tag)
-        return _Segmenter(engine), engine, domain
+        return _Segmenter(engine), domain
 
 
 class _RjiebaSegmenter:
@@ -152,6 +151,9 @@ class _RjiebaSegmenter:
     def cut(self, text: str, hmm: bool = True) -> list[str]:
         return self._engine.cut(text, hmm)
 
+    def word_frequency(self, word: str) -> int:
+        return 0  # rjieba does not expose its dictionary's counts
+
 
 _MIN_FLOAT = -3.14e100  # jieba.finalseg.MIN_FLOAT
 _NOT_A_PREFIX = object()
@@ -159,6 +161,7 @@ _PREVIOUS_STATES = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}  # jieba.finalse
 # jieba's own block patterns (jieba.re_han_default, jieba.re_skip_default)
 _RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)")
 _RE_SKIP = re.compile("(\r\n|\\s)")
+_ENGLISH = re.compile("[a-zA-Z0-9]")  # jieba.re_eng
 
 
 class _Segmenter:
@@ -173,11 +176,11 @@ class _Segmenter:
     def __init__(self, engine: Any) -> None:
         from jieba import finalseg
 
-        self._jieba = engine
-        self._freq = engine.FREQ
         self._log_total = log_total = math.log(engine.total)
         # every dictionary entry's log-probability (None for prefixes that are no word),
-        # computed once as jieba computes it, so the route needs one lookup per fragment
+        # computed once as jieba computes it, so the route needs one lookup per
+        # fragment. It is all of jieba's dictionary that segmentation needs: the
+        # engine itself (another 40 MB) is not kept.
         self._log_prob = {w: math.log(f) - log_total if f else None for w, f in engine.FREQ.items()}
         self._finalseg = finalseg
         # the HMM's tables, as flat lists indexed B=0, E=1, M=2, S=3 (alphabetical,
@@ -256,7 +259,6 @@ class _Segmenter:
         wins, as in jieba's ``max`` over ``(score, end)`` tuples.
         """
         log_prob_get = self._log_prob.get
-        freq_get = self._freq.get
         log_total = self._log_total
         n = len(sentence)
         best = [0.0] * (n + 1)
@@ -275,8 +277,8 @@ class _Segmenter:
                     if score >= top_score:
                         top_score, top_end = score, i
                 i += 1
-            if top_score == no_word:  # no dictionary word here: the character alone, frequency 1
-                top_score = (math.log(freq_get(sentence[k]) or 1) - log_total) + best[k + 1]
+            if top_score == no_word:  # no dictionary word here: the character alone, frequency 1 (log 1 = 0)
+                top_score = -log_total + best[k + 1]
             best[k] = top_score
             ends[k] = top_end + 1
         return ends
@@ -284,7 +286,7 @@ class _Segmenter:
     def _flush(self, buf: str, out: list[str]) -> None:
         if len(buf) == 1:
             out.append(buf)
-        elif not self._freq.get(buf):
+        elif self._log_prob.get(buf) is None:  # not a word of the dictionary
             self._hmm_cut(buf, out)
         else:
             out.extend(buf)
@@ -305,16 +307,38 @@ class _Segmenter:
         if buf:
             self._flush(buf, out)
 
+    def _cut_block_without_hmm(self, sentence: str, out: list[str]) -> None:
+        """jieba's __cut_DAG_NO_HMM: the best route; single letters and digits run together."""
+        ends = self._route(sentence)
+        x, n, buf = 0, len(sentence), ""
+        while x < n:
+            y = ends[x]
+            if y - x == 1 and _ENGLISH.match(sentence[x]):
+                buf += sentence[x]
+            else:
+                if buf:
+                    out.append(buf)
+                    buf = ""
+                out.append(sentence[x:y])
+            x = y
+        if buf:
+            out.append(buf)
+
+    def word_frequency(self, word: str) -> int:
+        """The count of ``word`` in jieba's dictionary (0 if it is no word of it)."""
+        log_prob = self._log_prob.get(word)
+        return 0 if log_prob is None else round(math.exp(log_prob + self._log_total))
+
     def cut(self, text: str, hmm: bool = True) -> list[str]:
-        if not hmm:
-            return list(self._jieba.cut(text, HMM=False))
+        """``jieba.Tokenizer.cut(text, HMM=hmm)``, token for token."""
+        cut_block = self._cut_block if hmm else self._cut_block_without_hmm
         # split() with a capturing group alternates text between matches (even
         # places) and matches (odd places): the place says what jieba's
         # re.match on each block would
         out: list[str] = []
         for index, block in enumerate(_RE_HAN.split(text)):
             if index % 2:
-                self._cut_block(block, out)
+                cut_block(block, out)
             elif block:
                 for place, piece in enumerate(_RE_SKIP.split(block)):
                     if place % 2:
@@ -400,7 +424,6 @@ class Tokenizer:
         self.keep_punctuation = keep_punctuation
         self.max_chars = max_chars
         self.backend = backend
-        self._jieba: Any = None
         self._segmenter: Any = None
         self._domain_words: frozenset[str] = frozenset()
         self._lock = threading.Lock()
@@ -409,7 +432,6 @@ class Tokenizer:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["extra_words"] = tuple(self.extra_words)
-        state["_jieba"] = None
         state["_segmenter"] = None
         state["_domain_words"] = frozenset()
         del state["_lock"]
@@ -418,6 +440,7 @@ class Tokenizer:
     def __setstate__(self, state: dict[str, Any]) -> None:
         state.setdefault("max_chars", DEFAULT_MAX_CHARS)  # pickled before the limit existed
         state.setdefault("backend", "jieba")  # pickled before there were backends
+        state.pop("_jieba", None)  # pickled when the tokenizer kept jieba's engine
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
@@ -451,13 +474,12 @@ class Tokenizer:
                         raise InputValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
                     extra = tuple(check_text(w, where="extra word") for w in self.extra_words)
                     user_dict = str(self.user_dict) if self.user_dict is not None else None
-                    self._segmenter, self._jieba, self._domain_words = _build_engine(user_dict, extra, self.backend)
+                    self._segmenter, self._domain_words = _build_engine(user_dict, extra, self.backend)
         return self._segmenter
 
     def word_frequency(self, word: str) -> int:
         """How often jieba's dictionary has seen ``word`` (0 if never); 0 with the rjieba backend."""
-        self._engine()
-        return self._jieba.FREQ.get(word, 0) if self._jieba is not None else 0
+        return self._engine().word_frequency(word)
 
     @staticmethod
     def _is_place(token: str) -> bool:
