@@ -1,8 +1,10 @@
 """Tagging on several cores: worker processes that each receive the model once.
 
 Threads would not help: segmentation and featurization are Python code that
-holds the GIL. Each worker process unpickles the model a single time (in its
-initializer) and then receives only batches of text; results come back in the
+holds the GIL. Each worker process receives the model a single time (in its
+initializer) and then only batches of text: where processes are forked (Linux)
+it inherits the parent's model, dictionary and lookup tables already built,
+with nothing pickled; elsewhere the model is pickled once per worker; results come back in the
 order of the input, with at most two batches per worker in flight, so a
 stream of any length is tagged in bounded memory.
 """
@@ -10,7 +12,6 @@ stream of any length is tagged in bounded memory.
 from __future__ import annotations
 
 import os
-import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,9 +26,9 @@ __all__ = ["resolve_jobs", "proba_batches"]
 _WORKER_MODEL: Any = None
 
 
-def _init_worker(model_bytes: bytes) -> None:
+def _init_worker(model: Any) -> None:
     global _WORKER_MODEL  # one model per worker process, set once by the pool's initializer
-    _WORKER_MODEL = pickle.loads(model_bytes)
+    _WORKER_MODEL = model
 
 
 def _worker_proba(texts: list[str]) -> np.ndarray:
@@ -45,7 +46,8 @@ def resolve_jobs(n_jobs: int | None) -> int:
 
 def proba_batches(model: Any, batches: Iterable[list[str]], n_jobs: int) -> Iterator[np.ndarray]:
     """The probabilities of each batch, in order, computed by ``n_jobs`` worker processes."""
-    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(pickle.dumps(model),)) as pool:
+    model.predict_proba(["预热"])  # build the segmenter and lookup tables once, here, for forked workers to inherit
+    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(model,)) as pool:
         pending: deque[Future[np.ndarray]] = deque()
         for batch in batches:
             pending.append(pool.submit(_worker_proba, batch))
