@@ -145,6 +145,8 @@ def connect(scheduler: str | None = None, n_workers: int | None = None) -> Itera
         with distributed.Client(scheduler) as client:
             yield client
         return
+    # one thread per worker: tagging is Python code that holds the GIL. Any free
+    # port for the cluster's web server: another cluster may already have 8787.
     with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster) as client:
         yield client
