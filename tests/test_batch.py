@@ -193,7 +193,7 @@ def test_a_file_in_neither_encoding_is_refused_naming_the_line(tmp_path, capsys)
     source.write_bytes("plain ascii\n".encode() + "Zoë über café\n".encode("utf-16-le") + b"\xff\xfe\n")
     code, err = run(capsys, "batch", str(source), "-o", str(tmp_path / "out.jsonl"))
     assert code == 2 and "neither UTF-8 nor GB18030" in err and "line 2" in err
-    assert not (tmp_path / "out.jsonl").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latin.txt"]  # no output, not even a partial one
 
 
 def test_a_bad_line_in_a_gb18030_file_is_an_error_record(tmp_path, capsys):
@@ -359,6 +359,15 @@ def test_tag_frame(shipped_model):
         shipped_model.tag_frame(tagged, "body")
     with pytest.raises(InputTypeError, match="pandas DataFrame"):
         shipped_model.tag_frame([GOOD[0]], "body")
+
+
+def test_progress_shows_rate_and_time_left(tmp_path, capsys):
+    source = numbered_input(tmp_path, 30)
+    code, err = run(capsys, "batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--chunk-size", "10", "--progress")
+    assert code == 0
+    updates = err.split("\r")[1:]
+    assert len(updates) == 3 and updates[0].startswith("tagged 10 records, ") and "/s, " in updates[0]
+    assert "100% of the input, 0 s left" in updates[-1]
 
 
 def test_help_shows_examples_and_options():

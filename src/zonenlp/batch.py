@@ -52,6 +52,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, islice
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -704,6 +705,9 @@ def run_batch(
     started = time.perf_counter()
     try:
         records = iter(reader)
+        # the first record settles the encoding and the CSV header: a file that
+        # cannot be read at all fails here, before any output file is touched
+        records = chain(list(islice(records, 1)), records)
         resumed = resume and writer.resume()
         if resumed:
             _skip(records, writer.records, writer.last_id, writer.part)
@@ -730,9 +734,10 @@ def run_batch(
     return summary
 
 
-def progress_printer(stream: IO[str] = sys.stderr) -> Callable[[int, RecordReader, float], None]:
+def progress_printer(stream: IO[str] | None = None) -> Callable[[int, RecordReader, float], None]:
     """A ``progress`` callback for :func:`run_batch` that redraws one line on
-    ``stream``: records done, rate, share of the input read and time left."""
+    ``stream`` (default: the ``sys.stderr`` of the moment): records done, rate,
+    share of the input read and time left."""
 
     def show(done: int, reader: RecordReader, seconds: float) -> None:
         rate = done / max(seconds, 1e-9)
@@ -740,7 +745,7 @@ def progress_printer(stream: IO[str] = sys.stderr) -> Callable[[int, RecordReade
         share = position / reader.size if reader.size else 1.0
         left = seconds * (1 - share) / share if share > 0 else float("inf")
         print(f"\rtagged {done:,} records, {rate:,.0f}/s, {share:.0%} of the input, {_duration(left)} left ",
-              end="", file=stream, flush=True)
+              end="", file=stream or sys.stderr, flush=True)
 
     return show
 
