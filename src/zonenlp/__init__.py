@@ -20,6 +20,7 @@ from ._version import __version__
 from .errors import (
     InputTypeError,
     InputValueError,
+    MissingDependencyError,
     ModelFileError,
     ModelIntegrityError,
     NotFittedError,
@@ -58,6 +59,7 @@ __all__ = [
     "ZonenlpError",
     "InputTypeError",
     "InputValueError",
+    "MissingDependencyError",
     "ModelFileError",
     "ModelIntegrityError",
     "NotFittedError",

@@ -632,3 +632,15 @@ class ThemeClassifier(Estimator):
             top = np.argsort(-weights, kind="stable")[:k]
             out[str(theme)] = [(self._term(names[i]), round(float(weights[i]), 4)) for i in top if weights[i] > 0]
         return out
+
+    def tag_frame(self, df: Any, column: str, k: int = 5) -> Any:
+        """A copy of the pandas frame ``df`` with the tags of its ``column`` added:
+        ``themes`` (list), ``score_<label>`` per label, ``keywords`` (the ``k`` best
+        terms) and ``error``. A row that cannot be tagged (not a str, empty, too
+        long) gets the reason in ``error`` (``None`` elsewhere) instead of failing
+        the frame. ``df`` is not changed; adding a column it already has is refused.
+        """
+        from .batch import tag_frame
+
+        self._check_fitted()
+        return tag_frame(self, df, column, k=k)

@@ -141,6 +141,49 @@ def _with_progress(items: Iterable[Any], total: int, every: int = 500) -> Iterat
                   end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
+def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
+    from .persistence import load
+
+    if args.scheduler and args.engine != "dask":
+        raise ZonenlpError("--scheduler needs --engine dask")
+    try:
+        return _run_batch_command(args, load(args.model))
+    except OSError as exc:  # unreadable input, unwritable output directory, full disk
+        raise ZonenlpError(f"{exc.filename or 'batch'}: {exc.strerror or exc}") from None
+
+
+def _run_batch_command(args: argparse.Namespace, model: Any) -> int:
+    from .batch import RecordReader, progress_printer, run_batch, text_limit
+
+    reader = RecordReader(
+        args.input, input_format=args.input_format, text_field=args.text_field, id_field=args.id_field,
+        encoding=args.encoding, pages=args.pages, max_chars=text_limit(model),
+    )
+    show = progress_printer() if args.progress or sys.stderr.isatty() else None
+    options = dict(output_format=args.format, k=args.k, with_figures=args.figures, n_jobs=args.jobs,
+                   chunk_size=args.chunk_size, resume=args.resume, progress=show)
+    if args.engine == "dask":
+        from .dask import connect, tag_chunks
+
+        with connect(args.scheduler, n_workers=args.jobs) as client:
+            if args.scheduler is None:  # our own local cluster: its workers' jieba chatter is ours to quiet
+                import jieba
+
+                client.run(jieba.setLogLevel, logging.WARNING)
+
+            def on_cluster(chunks: Iterable[list[object]]) -> Iterator[list[dict[str, Any]]]:
+                # the workers load the same file with the same tokenizer backend as here
+                return tag_chunks(client, chunks, args.model, k=args.k, figures=args.figures, backend=model.backend)
+
+            summary = run_batch(reader, args.output, model, tagger=on_cluster, **options)
+    else:
+        summary = run_batch(reader, args.output, model, **options)
+    if show is not None:
+        print(file=sys.stderr)  # end the progress line
+    print(f"zonenlp batch: {summary}", file=sys.stderr)
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from .analysis import analyze
     from .persistence import load
@@ -306,6 +349,56 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
     tag.set_defaults(run=_cmd_tag)
 
+    batch = sub.add_parser(
+        "batch",
+        help="tag a large file of records: streaming, resumable, on several cores or a Dask cluster",
+        description="Tag every record of IN (JSON Lines, CSV, or plain text with one paragraph per line; "
+        "--pages for newspaper pages) and write one record per input record, in input order, to OUT "
+        "(JSON Lines, or CSV when OUT ends in .csv): id, themes, scores and keywords, or id and error for a "
+        "record that cannot be tagged (empty, not text, too long, undecodable bytes, broken JSON). Input "
+        "may be UTF-8, UTF-8 with BOM or GB18030, detected from the file. Output goes to OUT.part, committed "
+        "every --chunk-size records with a checkpoint in OUT.checkpoint, and is renamed to OUT when complete; "
+        "after a crash or kill, --resume continues where the last checkpoint left off. A summary (records "
+        "read, tagged, failed, time) goes to standard error.",
+        epilog="examples:\n"
+        "  zonenlp batch archive.jsonl -o tagged.jsonl --jobs 2\n"
+        "  zonenlp batch archive.jsonl -o tagged.jsonl --jobs 2 --resume    # after a kill\n"
+        "  zonenlp batch press.csv -o tagged.csv --text-field body --id-field url --figures\n"
+        "  zonenlp batch paragraphs.txt -o tagged.jsonl --encoding gb18030\n"
+        "  zonenlp batch pages/ --pages -o tagged.jsonl\n"
+        "  zonenlp batch archive.jsonl -o tagged.jsonl --engine dask --scheduler tcp://10.0.0.5:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("input", metavar="IN", help="input file (with --pages: a page file or a directory of *.txt pages)")
+    batch.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.jsonl or .csv)")
+    batch.add_argument("--input-format", choices=("jsonl", "csv", "lines"),
+                       help="input format (default: from IN's suffix: .jsonl/.ndjson, .csv, .txt = lines)")
+    batch.add_argument("--pages", action="store_true",
+                       help="read IN as newspaper pages; each paragraph is a record with id FILE:ARTICLE:PARAGRAPH")
+    batch.add_argument("--text-field", default="text", metavar="NAME", help="JSON key or CSV column of the text (default: %(default)s)")
+    batch.add_argument("--id-field", default="id", metavar="NAME",
+                       help="JSON key or CSV column of the id (default: %(default)s); records without one get "
+                       "their line number (CSV: row number)")
+    batch.add_argument("--encoding", metavar="NAME",
+                       help="input encoding, e.g. utf-8 or gb18030 (default: detected); lines invalid in it become error records")
+    batch.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: csv for OUT ending in .csv, else jsonl)")
+    batch.add_argument("-k", type=int, default=5, metavar="N", help="keywords per record (default: %(default)s)")
+    batch.add_argument("--figures", action="store_true", help="add the figures (money, counts, areas, dates, zones) of each record")
+    _add_model(batch)
+    batch.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="worker processes (-1: one per core; default: one process); with --engine dask and no "
+                       "--scheduler, the workers of the local cluster")
+    batch.add_argument("--chunk-size", type=int, default=1000, metavar="N",
+                       help="records tagged and committed at a time; memory grows with it (default: %(default)s)")
+    batch.add_argument("--resume", action="store_true",
+                       help="continue a killed job from OUT.part and OUT.checkpoint (same options); starts afresh if there are none")
+    batch.add_argument("--progress", action="store_true", help="show progress on stderr even when it is not a terminal")
+    batch.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="local processes, or a Dask cluster (needs zonenlp[dask]) (default: %(default)s)")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="address of a running Dask scheduler (default with --engine dask: a local cluster)")
+    batch.set_defaults(run=_cmd_batch)
+
     report = sub.add_parser(
         "report",
         help="write a self-contained HTML report of a page",
@@ -385,6 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "k", 1) < 1:
         parser.error("-k must be at least 1")
+    if getattr(args, "chunk_size", 1) < 1:
+        parser.error("--chunk-size must be at least 1")
     # The command line is an application: quieting jieba's start-up chatter on
     # stderr is ours to decide here, unlike in library code.
     import jieba

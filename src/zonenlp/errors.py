@@ -39,3 +39,7 @@ class ModelIntegrityError(ModelFileError):
 
 class ZonenlpVersionWarning(UserWarning):
     """A model was saved with other versions of zonenlp, scikit-learn or jieba."""
+
+
+class MissingDependencyError(ZonenlpError, ImportError):
+    """An optional dependency of the feature used is not installed (e.g. Dask for ``zonenlp.dask``)."""
