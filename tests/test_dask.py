@@ -43,7 +43,7 @@ def client():
 
 
 def worker_models(client) -> dict[str, dict]:
-    return client.run(lambda: {repr(key): id(model) for key, model in zdask._MODELS.items()})
+    return client.run(lambda: {repr(key): id(model) for key, (model, _) in zdask._MODELS.items()})
 
 
 def test_tag_bag_gives_the_local_records_in_order(client, shipped_model):

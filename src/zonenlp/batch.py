@@ -46,15 +46,14 @@ import csv
 import io
 import json
 import os
-import pickle
 import re
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,6 +65,7 @@ __all__ = [
     "Unreadable",
     "detect_encoding",
     "tag_values",
+    "keyword_extractor",
     "tag_chunks",
     "tag_frame",
     "frame_with_tags",
@@ -369,11 +369,8 @@ class RecordReader:
 
 
 def text_limit(model: Any) -> int | None:
-    """The longest text (in characters) both ``model`` and the keyword extractor accept."""
-    from .tokenizer import default_tokenizer
-
-    limits = [t.max_chars for t in (model.featurizer_._tokenizer(), default_tokenizer()) if t.max_chars is not None]
-    return min(limits) if limits else None
+    """The longest text (in characters) ``model`` accepts (its keywords are found with its tokenizer)."""
+    return model.featurizer_._tokenizer().max_chars
 
 
 def _problem(value: object, max_chars: int | None) -> str | None:
@@ -389,7 +386,18 @@ def _problem(value: object, max_chars: int | None) -> str | None:
     return None
 
 
-def tag_values(model: Any, values: Sequence[object], *, k: int = 5, with_figures: bool = False) -> list[dict[str, Any]]:
+def keyword_extractor(model: Any) -> Any:
+    """The keyword extractor of batch records: zonenlp's, with ``model``'s tokenizer
+    (so rjieba's speed where the model uses it). Make one per job and pass it
+    to :func:`tag_values`: it caches what it learns about each word."""
+    from .keyword_extraction import KeywordExtractor
+
+    return KeywordExtractor(tokenizer=model.featurizer_._tokenizer())
+
+
+def tag_values(
+    model: Any, values: Sequence[object], *, k: int = 5, with_figures: bool = False, extractor: Any = None
+) -> list[dict[str, Any]]:
     """Tag a chunk of values, one record per value, in order.
 
     A text gets ``{"themes": [...], "scores": {label: p}, "keywords": [term, ...]}``
@@ -397,12 +405,12 @@ def tag_values(model: Any, values: Sequence[object], *, k: int = 5, with_figures
     ``with_figures``); a value that cannot be tagged — not a ``str``, empty,
     over the model's ``max_chars``, an :class:`Unreadable` — gets
     ``{"error": "why"}`` instead of stopping the chunk. Keywords are the
-    ``k`` best of :func:`zonenlp.keywords`, terms only.
+    ``k`` best of ``extractor`` (default: :func:`keyword_extractor` of the model), terms only.
     """
-    from .keyword_extraction import keywords
     from .quantities import figures
 
     check_positive_int(k, "k")
+    extractor = extractor if extractor is not None else keyword_extractor(model)
     limit = text_limit(model)
     problems = [_problem(value, limit) for value in values]
     texts: list[str] = [v for v, p in zip(values, problems) if p is None]  # type: ignore[misc]
@@ -413,26 +421,24 @@ def tag_values(model: Any, values: Sequence[object], *, k: int = 5, with_figures
             out.append({"error": problem})
             continue
         record = next(tags)
-        record["keywords"] = [term for term, _ in keywords(value, k)]  # type: ignore[arg-type]
+        record["keywords"] = [term for term, _ in extractor.extract(value, k)]  # type: ignore[arg-type]
         if with_figures:
             record["figures"] = [f.as_dict() for f in figures(value, max_chars=None)]  # type: ignore[arg-type]
         out.append(record)
     return out
 
 
-# One model per worker process, unpickled once by the pool's initializer. The
-# pool of zonenlp.parallel sends only predict_proba work; batch workers also
-# extract keywords and figures, so that --jobs spreads those over the cores too.
-_WORKER_MODEL: Any = None
+# Each worker process makes its keyword extractor once, on its first chunk
+# (the pool of zonenlp.parallel gives it the model once), so that --jobs
+# spreads keywords and figures over the cores too.
+_WORKER_EXTRACTOR: Any = None
 
 
-def _init_worker(model_bytes: bytes) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = pickle.loads(model_bytes)
-
-
-def _worker_tag(values: list[object], k: int, with_figures: bool) -> list[dict[str, Any]]:
-    return tag_values(_WORKER_MODEL, values, k=k, with_figures=with_figures)
+def _tag_chunk(model: Any, chunk: list[object], k: int, with_figures: bool) -> list[dict[str, Any]]:
+    global _WORKER_EXTRACTOR  # one per worker process, made on its first chunk
+    if _WORKER_EXTRACTOR is None:
+        _WORKER_EXTRACTOR = keyword_extractor(model)
+    return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=_WORKER_EXTRACTOR)
 
 
 def tag_chunks(
@@ -441,21 +447,16 @@ def tag_chunks(
     """:func:`tag_values` of each chunk, in order, on ``n_jobs`` worker processes
     (``None`` or 1: this process) that each receive the model once; at most
     two chunks per worker are in flight."""
-    from .parallel import resolve_jobs
+    from .parallel import map_batches, resolve_jobs
 
+    check_positive_int(k, "k")
     jobs = resolve_jobs(n_jobs)
     if jobs == 1:
+        extractor = keyword_extractor(model)
         for chunk in chunks:
-            yield tag_values(model, chunk, k=k, with_figures=with_figures)
+            yield tag_values(model, chunk, k=k, with_figures=with_figures, extractor=extractor)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(pickle.dumps(model),)) as pool:
-        pending: deque[Future[list[dict[str, Any]]]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_worker_tag, chunk, k, with_figures))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    yield from map_batches(model, partial(_tag_chunk, k=k, with_figures=with_figures), chunks, jobs)
 
 
 def frame_with_tags(df: Any, results: Sequence[dict[str, Any]], labels: Sequence[str]) -> Any:
@@ -480,7 +481,7 @@ def frame_with_tags(df: Any, results: Sequence[dict[str, Any]], labels: Sequence
     return out
 
 
-def tag_frame(model: Any, df: Any, column: str, *, k: int = 5) -> Any:
+def tag_frame(model: Any, df: Any, column: str, *, k: int = 5, extractor: Any = None) -> Any:
     """See :meth:`zonenlp.ThemeClassifier.tag_frame`."""
     import pandas as pd
 
@@ -491,7 +492,7 @@ def tag_frame(model: Any, df: Any, column: str, *, k: int = 5) -> Any:
     # None, NaN, pandas.NA and NaT all mean "no value"; one spelling of it keeps the
     # error the same whichever missing-value marker a frame (or Dask) chose
     values = [None if pd.api.types.is_scalar(v) and pd.isna(v) else v for v in df[column].tolist()]
-    return frame_with_tags(df, tag_values(model, values, k=k), model.labels)
+    return frame_with_tags(df, tag_values(model, values, k=k, extractor=extractor), model.labels)
 
 
 # -- writing and resuming ----------------------------------------------------------

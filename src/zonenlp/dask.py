@@ -27,15 +27,15 @@ from types import ModuleType
 from typing import Any
 
 from .batch import tag_frame as _tag_pandas_frame
-from .batch import frame_with_tags, tag_values
+from .batch import frame_with_tags, keyword_extractor, tag_values
 from .errors import InputTypeError, InputValueError, MissingDependencyError
 from .text import check_positive_int
 
 __all__ = ["tag_bag", "tag_frame", "tag_chunks", "connect"]
 
-# (model path, backend) -> model, in each worker process; the lock keeps two
-# threads of one worker from loading the same model twice.
-_MODELS: dict[tuple[str | None, str], Any] = {}
+# (model path, backend) -> (model, keyword extractor), in each worker process;
+# the lock keeps two threads of one worker from loading the same model twice.
+_MODELS: dict[tuple[str | None, str], tuple[Any, Any]] = {}
 _MODELS_LOCK = threading.Lock()
 
 
@@ -54,22 +54,25 @@ def _model_path(model: str | Path | None) -> str | None:
     return None if model is None else str(Path(model).resolve())
 
 
-def _worker_model(model: str | None, backend: str) -> Any:
+def _worker_model(model: str | None, backend: str) -> tuple[Any, Any]:
     from .persistence import load
 
     with _MODELS_LOCK:
         key = (model, backend)
         if key not in _MODELS:
-            _MODELS[key] = load(model, backend=backend)
+            loaded = load(model, backend=backend)
+            _MODELS[key] = (loaded, keyword_extractor(loaded))
         return _MODELS[key]
 
 
 def _tag_partition(values: Iterable[object], model: str | None, backend: str, k: int, figures: bool) -> list[dict[str, Any]]:
-    return tag_values(_worker_model(model, backend), list(values), k=k, with_figures=figures)
+    loaded, extractor = _worker_model(model, backend)
+    return tag_values(loaded, list(values), k=k, with_figures=figures, extractor=extractor)
 
 
 def _tag_frame_partition(df: Any, column: str, model: str | None, backend: str, k: int) -> Any:
-    return _tag_pandas_frame(_worker_model(model, backend), df, column, k=k)
+    loaded, extractor = _worker_model(model, backend)
+    return _tag_pandas_frame(loaded, df, column, k=k, extractor=extractor)
 
 
 def tag_bag(bag: Any, model: str | Path | None = None, *, k: int = 5, figures: bool = False, backend: str = "auto") -> Any:

@@ -1,27 +1,31 @@
-"""Tagging on several cores: worker processes that each receive the model once.
+"""Work on several cores: worker processes that each receive the model once.
 
 Threads would not help: segmentation and featurization are Python code that
 holds the GIL. Each worker process receives the model a single time (in its
-initializer) and then only batches of text: where processes are forked (Linux)
-it inherits the parent's model, dictionary and lookup tables already built,
-with nothing pickled; elsewhere the model is pickled once per worker; results come back in the
-order of the input, with at most two batches per worker in flight, so a
-stream of any length is tagged in bounded memory.
+initializer) and then only batches of input. Where processes are forked
+(Linux) a worker inherits the parent's model with its dictionary and lookup
+tables already built, and nothing is pickled; elsewhere the model is pickled
+once per worker. Results come back in the order of the input, with at most two
+batches per worker in flight, so a stream of any length is processed in
+bounded memory.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from .errors import InputValueError
 
-__all__ = ["resolve_jobs", "proba_batches"]
+__all__ = ["resolve_jobs", "map_batches", "proba_batches"]
+
+Batch = TypeVar("Batch")
+Result = TypeVar("Result")
 
 _WORKER_MODEL: Any = None
 
@@ -31,8 +35,8 @@ def _init_worker(model: Any) -> None:
     _WORKER_MODEL = model
 
 
-def _worker_proba(texts: list[str]) -> np.ndarray:
-    return _WORKER_MODEL.predict_proba(texts, batch_size=max(len(texts), 1))
+def _run(work: Callable[[Any, Any], Any], batch: Any) -> Any:
+    return work(_WORKER_MODEL, batch)
 
 
 def resolve_jobs(n_jobs: int | None) -> int:
@@ -44,14 +48,29 @@ def resolve_jobs(n_jobs: int | None) -> int:
     return os.cpu_count() or 1 if n_jobs == -1 else n_jobs
 
 
-def proba_batches(model: Any, batches: Iterable[list[str]], n_jobs: int) -> Iterator[np.ndarray]:
-    """The probabilities of each batch, in order, computed by ``n_jobs`` worker processes."""
+def map_batches(
+    model: Any, work: Callable[[Any, Batch], Result], batches: Iterable[Batch], n_jobs: int
+) -> Iterator[Result]:
+    """``work(model, batch)`` for each batch, in order, computed by ``n_jobs`` worker processes.
+
+    ``work`` must be picklable (a module-level function, or a
+    ``functools.partial`` of one).
+    """
     model.predict_proba(["预热"])  # build the segmenter and lookup tables once, here, for forked workers to inherit
     with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(model,)) as pool:
-        pending: deque[Future[np.ndarray]] = deque()
+        pending: deque[Future[Result]] = deque()
         for batch in batches:
-            pending.append(pool.submit(_worker_proba, batch))
+            pending.append(pool.submit(_run, work, batch))
             if len(pending) >= 2 * n_jobs:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def _proba(model: Any, texts: list[str]) -> np.ndarray:
+    return model.predict_proba(texts, batch_size=max(len(texts), 1))
+
+
+def proba_batches(model: Any, batches: Iterable[list[str]], n_jobs: int) -> Iterator[np.ndarray]:
+    """The probabilities of each batch of texts, in order, computed by ``n_jobs`` worker processes."""
+    return map_batches(model, _proba, batches, n_jobs)
