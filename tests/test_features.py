@@ -59,7 +59,11 @@ def test_errors_are_clear(tiny_corpus):
         TfidfFeaturizer().fit(["文本", None])
 
 
-@pytest.mark.parametrize("settings", [{}, {"remove_stopwords": True, "word_ngram_range": (1, 3), "char_ngram_range": (2, 3)}])
+@pytest.mark.parametrize("settings", [
+    {},
+    {"remove_stopwords": True, "word_ngram_range": (1, 3), "char_ngram_range": (2, 3)},
+    {"word_ngram_range": (1, 1), "char_ngram_range": (2, 4)},
+])
 def test_transform_equals_scikit_learns_tfidf(settings):
     """zonenlp counts n-grams in numpy; the rows must be scikit-learn's TfidfVectorizer's."""
     import json

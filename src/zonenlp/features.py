@@ -36,10 +36,6 @@ __all__ = ["TfidfFeaturizer", "AnalyzedText", "SparseRows"]
 
 _DIGITS = re.compile(r"\d\d*(?:[.,]\d+)*")  # \d+…, written to start with a class: Python's regex engine skips to it in C
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's CountVectorizer._white_spaces
-# n-grams as integers: each character is its code point + 1 (at most 2**21), so
-# an n-gram of up to three characters is a base-2**21 number below 2**63
-_CODE_BASE = 1 << 21
-_MAX_CHAR_NGRAM = 3
 _DROPPED = -2  # the id of a token the word block leaves out (punctuation, stop words)
 WORD_PREFIX = "w:"
 CHAR_PREFIX = "c:"
@@ -150,15 +146,48 @@ class _IntTable:
         return out
 
 
-def _char_keys(terms: np.ndarray) -> np.ndarray:
-    """Each character n-gram (a numpy str array of up to three characters) as its integer key."""
-    codes = np.ascontiguousarray(terms, dtype=f"U{_MAX_CHAR_NGRAM}").view(np.uint32).reshape(len(terms), -1)
-    keys = np.zeros(len(terms), dtype=np.int64)
-    for position in range(codes.shape[1]):
-        column = codes[:, position].astype(np.int64)
-        present = column != 0  # numpy pads shorter strings with U+0000, which normalize() removes from text
-        keys = np.where(present, keys * _CODE_BASE + column + 1, keys)
-    return keys
+_BMP = 1 << 16
+
+
+class _CharNgrams:
+    """Character n-grams as integers, and the vocabulary's n-grams in a hash table.
+
+    Every character of the vocabulary gets an id from 1 to V (0: a character
+    the vocabulary lacks, so no n-gram holding it can be a feature); an n-gram
+    is its characters' ids side by side, ``bits`` bits each, one int64.
+    """
+
+    def __init__(self, terms: np.ndarray) -> None:
+        width = max(terms.dtype.itemsize // 4, 1)
+        codes = np.ascontiguousarray(terms, dtype=f"U{width}").view(np.uint32).reshape(len(terms), width)
+        # numpy pads shorter strings with U+0000, which normalize() removes from any text
+        self.alphabet = np.unique(codes[codes != 0])
+        self.bits = max(len(self.alphabet).bit_length(), 1)
+        if self.bits * width > 63:
+            raise TrainingDataError(
+                f"{len(self.alphabet):,} distinct characters are too many for {width}-character n-grams; "
+                "use a shorter char_ngram_range"
+            )
+        # the Basic Multilingual Plane, where nearly all text is, by direct lookup: 256 KB
+        self._bmp_ids = np.zeros(_BMP, dtype=np.int32)
+        in_bmp = self.alphabet < _BMP
+        self._bmp_ids[self.alphabet[in_bmp]] = np.flatnonzero(in_bmp) + 1
+        ids = np.where(codes != 0, self.ids(codes.ravel()).reshape(codes.shape), 0)
+        keys = np.zeros(len(terms), dtype=np.int64)
+        for position in range(width):
+            present = codes[:, position] != 0
+            keys = np.where(present, (keys << self.bits) | ids[:, position], keys)
+        self.table = _IntTable(keys, np.arange(len(terms)))
+
+    def ids(self, codes: np.ndarray) -> np.ndarray:
+        """The id of each code point (uint32), 0 for characters outside the vocabulary."""
+        ids = self._bmp_ids[np.minimum(codes, _BMP - 1)].astype(np.int64)
+        beyond = np.flatnonzero(codes >= _BMP)  # emoji and rare ideographs: few, found by binary search
+        if len(beyond):
+            position = np.searchsorted(self.alphabet, codes[beyond]).clip(max=max(len(self.alphabet) - 1, 0))
+            known = self.alphabet[position] == codes[beyond] if len(self.alphabet) else np.zeros(len(beyond), dtype=bool)
+            ids[beyond] = np.where(known, position + 1, 0)
+        return ids
 
 
 class AnalyzedText(NamedTuple):
@@ -208,7 +237,7 @@ class TfidfFeaturizer(Estimator):
     word_ngram_range:
         ``(1, 1)`` for words, ``(1, 2)`` adds adjacent word pairs (n-grams of up to 4 words).
     char_ngram_range:
-        Character n-gram lengths, e.g. ``(1, 3)`` (up to 3 characters).
+        Character n-gram lengths, e.g. ``(1, 3)`` (up to 4 characters).
     min_df, max_df, max_features, sublinear_tf:
         As in :class:`sklearn.feature_extraction.text.TfidfVectorizer`, for both blocks.
     number_placeholder:
@@ -287,7 +316,7 @@ class TfidfFeaturizer(Estimator):
             raise InputValueError("TfidfFeaturizer needs use_words or use_chars")
         for name, (low, high), top in (
             ("word_ngram_range", self.word_ngram_range, 4),
-            ("char_ngram_range", self.char_ngram_range, _MAX_CHAR_NGRAM),
+            ("char_ngram_range", self.char_ngram_range, 4),
         ):
             if not 1 <= low <= high <= top:
                 raise InputValueError(f"{name} must be (low, high) with 1 <= low <= high <= {top}, got {(low, high)}")
@@ -361,7 +390,7 @@ class TfidfFeaturizer(Estimator):
                     dropped.update((c, _DROPPED) for c in single if not is_word_token(c))
                 tables["token_ids"] = {**dropped, **tables["token_ids"]}
             if self.char_terms_ is not None:
-                tables["chars"] = _IntTable(_char_keys(self.char_terms_), np.arange(len(self.char_terms_)))
+                tables["chars"] = _CharNgrams(self.char_terms_)
             self.__dict__["_tables"] = tables  # a benign race: two threads build equal tables
         return tables
 
@@ -433,24 +462,25 @@ class TfidfFeaturizer(Estimator):
                 columns.append(column[found])
         return _concatenated(rows), _concatenated(columns)
 
-    def _char_entries(self, docs: Sequence[AnalyzedText], table: _IntTable) -> tuple[np.ndarray, np.ndarray]:
+    def _char_entries(self, docs: Sequence[AnalyzedText], ngrams: _CharNgrams) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every character n-gram occurrence of the vocabulary in ``docs``."""
         low, high = self.char_ngram_range
         # sklearn's preprocessing for analyzer="char": lowercase, runs of white space to one space
         prepared = [_WHITE_SPACES.sub(" ", d.chars.lower()) for d in docs]
         lengths = np.array([len(t) for t in prepared], dtype=np.int64)
-        codes = np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        ids = ngrams.ids(np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32))
         doc_of = np.repeat(np.arange(len(prepared)), lengths)
         rows, columns = [], []
-        gram = codes
+        gram, valid = ids, ids > 0
         for n in range(1, high + 1):
             if n > 1:
-                gram = gram[:-1] * _CODE_BASE + codes[n - 1 :]
+                gram = (gram[:-1] << ngrams.bits) | ids[n - 1 :]
+                # all characters known, and all in one text
+                valid = valid[:-1] & (ids[n - 1 :] > 0) & (doc_of[: len(gram)] == doc_of[n - 1 :])
             if n >= low and len(gram):
-                same_doc = doc_of[: len(gram)] == doc_of[n - 1 :]  # an n-gram never spans two texts
-                column = table.get(gram[same_doc])
+                column = ngrams.table.get(gram[valid])
                 found = column >= 0
-                rows.append(doc_of[: len(gram)][same_doc][found])
+                rows.append(doc_of[: len(gram)][valid][found])
                 columns.append(column[found])
         return _concatenated(rows), _concatenated(columns)
 
