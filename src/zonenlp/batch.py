@@ -377,6 +377,9 @@ def _problem(value: object, max_chars: int | None) -> str | None:
     """Why ``value`` cannot be tagged, or ``None`` when it can."""
     if isinstance(value, Unreadable):
         return value.message
+    if isinstance(value, str) and max_chars is not None and len(value) > max_chars:
+        # check_text's message would suggest a max_chars option, which a batch job has not
+        return f"text is {len(value):,} characters long, over the limit of {max_chars:,}; split it into paragraphs"
     try:
         check_text(value, max_chars=max_chars)
     except (InputTypeError, InputValueError) as exc:
