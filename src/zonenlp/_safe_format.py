@@ -27,22 +27,11 @@ class _SafeLinear:
     """A binary estimator rebuilt from arrays: ``linear_parts()`` gives its
     columns to :class:`~zonenlp.classifier.LinearForm`, which predicts."""
 
-    classes_ = np.array([0, 1])
-
     def __init__(self, coefs: np.ndarray, intercepts: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         self.coefs, self.intercepts, self.a, self.b = coefs, intercepts, a, b
-        self.coef_ = coefs.mean(axis=0).reshape(1, -1)
 
     def linear_parts(self) -> list[tuple[np.ndarray, float, float, float]]:
         return [(w, float(c), float(a), float(b)) for w, c, a, b in zip(self.coefs, self.intercepts, self.a, self.b)]
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """P(0), P(1) for the rows of a (sparse) matrix, as the original estimator gives them."""
-        total = np.zeros(X.shape[0])
-        for w, c, a, b in self.linear_parts():
-            total += 1.0 / (1.0 + np.exp(a * (np.asarray(X @ w).ravel() + c) + b))
-        p = total / len(self.coefs)
-        return np.column_stack([1 - p, p])
 
 
 def _export_estimator(est: Any, j: int, arrays: dict[str, np.ndarray]) -> dict[str, Any]:

@@ -8,7 +8,6 @@ probabilities of the training data only — never on a test set.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re

@@ -214,10 +214,6 @@ class SparseRows:
     indptr: np.ndarray
     shape: tuple[int, int]
 
-    def rows(self) -> np.ndarray:
-        """The row of each stored value."""
-        return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
-
     def to_scipy(self) -> Any:
         """A ``scipy.sparse.csr_matrix``."""
         import scipy.sparse as sp
