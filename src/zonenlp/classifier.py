@@ -436,15 +436,14 @@ class ThemeClassifier(Estimator):
         return self
 
     def _weights(self) -> np.ndarray | None:
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.naive_bayes import ComplementNB
-
+        """One weight per feature and label for :meth:`explain`: the mean of the
+        label's linear columns (the calibration folds of ``"svm"``), or the
+        ``coef_`` of another linear estimator; ``None`` if one has neither."""
         rows = []
         for est in self.estimators_:
-            if isinstance(est, CalibratedClassifierCV):
-                row = np.mean([c.estimator.coef_[0] for c in est.calibrated_classifiers_], axis=0)
-            elif isinstance(est, ComplementNB):
-                row = est.feature_log_prob_[list(est.classes_).index(1)] - est.feature_log_prob_[list(est.classes_).index(0)]
+            parts = _linear_parts(est)
+            if parts is not None:
+                row = np.mean([w for w, _, _, _ in parts], axis=0)
             elif hasattr(est, "coef_"):
                 row = np.ravel(est.coef_[0] if est.coef_.ndim > 1 else est.coef_)
             else:
