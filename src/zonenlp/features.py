@@ -30,11 +30,10 @@ import numpy as np
 from ._estimator import Estimator
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .text import check_text, check_texts, normalize, to_simplified
-from .tokenizer import Tokenizer, default_tokenizer, is_word_token, load_stopwords
+from .tokenizer import _DIGIT_RUNS, Tokenizer, default_tokenizer, is_word_token, load_stopwords
 
 __all__ = ["TfidfFeaturizer", "AnalyzedText", "SparseRows"]
 
-_DIGITS = re.compile(r"\d\d*(?:[.,]\d+)*")  # \d+…, written to start with a class: Python's regex engine skips to it in C
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's CountVectorizer._white_spaces
 _DROPPED = -2  # the id of a token the word block leaves out (punctuation, stop words)
 WORD_PREFIX = "w:"
@@ -301,7 +300,8 @@ class TfidfFeaturizer(Estimator):
             clean = normalize(text, max_chars=None)
             simplified = to_simplified(clean)
             words = tokenizer._segment_simplified(simplified, self.number_placeholder) if self.use_words else []
-            chars = _DIGITS.sub("0", simplified) if self.use_chars else ""
+            # character n-grams always see numbers as 0 (39亿元 -> 0亿元): the same pattern as number tokens
+            chars = _DIGIT_RUNS.sub("0", simplified) if self.use_chars else ""
             lexicon = lexicon_counts(simplified) if self.lexicon_weight else ()
             out.append(AnalyzedText(words, chars, lexicon, not clean))
         return out

@@ -45,7 +45,9 @@ _NUMBER_TOKEN = re.compile(
 )
 _IS_NUMBER_TOKEN = re.compile(rf"(?:{_NUMBER_TOKEN.pattern})")
 _NUMBER_SPLIT = re.compile(rf"({_NUMBER_TOKEN.pattern})")
-_DIGIT_RUNS = re.compile(r"\d\d*(?:[.,]\d+)*")  # _NUMBER, with a leading class (see above)
+# the digits of a number (_NUMBER, with a leading class: see above), which the
+# featurizer writes as 0 in words and characters alike
+_DIGIT_RUNS = re.compile(r"\d\d*(?:[.,]\d+)*")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _PUNCT = re.compile(r"^[\W_]+$")
 
