@@ -35,7 +35,7 @@ from .tokenizer import _DIGIT_RUNS, Tokenizer, default_tokenizer, is_word_token,
 __all__ = ["TfidfFeaturizer", "AnalyzedText", "SparseRows"]
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's CountVectorizer._white_spaces
-_DROPPED = -2  # the id of a token the word block leaves out (punctuation, stop words)
+_DROPPED = -1  # the number of a token the word block leaves out (punctuation, stop words)
 WORD_PREFIX = "w:"
 CHAR_PREFIX = "c:"
 LEXICON_PREFIX = "lex:"
@@ -145,41 +145,68 @@ class _IntTable:
         return out
 
 
+class _NgramIndex:
+    """The vocabulary's n-grams of items — words or characters — in a hash table.
+
+    Items are numbered 1 to V (0: an item outside the vocabulary, so no
+    n-gram holding it is looked up), and an n-gram is the number whose
+    base-(V + 1) digits are its items' numbers: one int64, the same for the
+    vocabulary's terms and for the n-grams of a text.
+    """
+
+    def __init__(self, term_ids: np.ndarray, n_items: int, what: str, setting: str) -> None:
+        # term_ids: each term's item numbers, one row per term (in column
+        # order), padded with 0 after the last item
+        self.base = n_items + 1
+        self.longest = term_ids.shape[1]
+        if self.base**self.longest >= 2**63:
+            raise TrainingDataError(
+                f"{n_items:,} distinct {what} are too many for {self.longest}-{what[:-1]} n-grams; use a shorter {setting}"
+            )
+        columns = np.arange(len(term_ids))
+        single = term_ids[:, 1] == 0 if self.longest > 1 else np.ones(len(term_ids), dtype=bool)
+        # single items by direct lookup (a third of all character n-grams), longer n-grams by hashing
+        self.unigrams = np.full(self.base, -1, dtype=np.int64)
+        self.unigrams[term_ids[single, 0]] = columns[single]
+        keys = np.zeros(int(np.count_nonzero(~single)), dtype=np.int64)
+        for position in range(self.longest):
+            digit = term_ids[~single, position]
+            keys = np.where(digit != 0, keys * self.base + digit, keys)
+        self.table = _IntTable(keys, columns[~single])
+
+    def entries(self, ids: np.ndarray, doc_of: np.ndarray, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every vocabulary n-gram, ``low`` to ``high`` items long,
+        in the item numbers ``ids`` of a batch whose item ``i`` is in text ``doc_of[i]``."""
+        rows, columns = [], []
+        gram, valid = ids, ids > 0
+        for n in range(1, min(high, self.longest) + 1):  # no longer n-gram can be a term
+            if n > 1:
+                gram = gram[:-1] * self.base + ids[n - 1 :]
+                # all items known, and all in one text
+                valid = valid[:-1] & (ids[n - 1 :] > 0) & (doc_of[: len(gram)] == doc_of[n - 1 :])
+            if n >= low and len(gram):
+                column = self.unigrams[gram[valid]] if n == 1 else self.table.get(gram[valid])
+                found = column >= 0
+                rows.append(doc_of[: len(gram)][valid][found])
+                columns.append(column[found])
+        return _concatenated(rows), _concatenated(columns)
+
+
 _BMP = 1 << 16
 
 
-class _CharNgrams:
-    """Character n-grams as integers, and the vocabulary's n-grams in a hash table.
+class _CharIds:
+    """The numbers 1 to V of a vocabulary's characters (0 for any other character)."""
 
-    Every character of the vocabulary gets an id from 1 to V (0: a character
-    the vocabulary lacks, so no n-gram holding it can be a feature); an n-gram
-    is its characters' ids side by side, ``bits`` bits each, one int64.
-    """
-
-    def __init__(self, terms: np.ndarray) -> None:
-        width = max(terms.dtype.itemsize // 4, 1)
-        codes = np.ascontiguousarray(terms, dtype=f"U{width}").view(np.uint32).reshape(len(terms), width)
-        # numpy pads shorter strings with U+0000, which normalize() removes from any text
-        self.alphabet = np.unique(codes[codes != 0])
-        self.bits = max(len(self.alphabet).bit_length(), 1)
-        if self.bits * width > 63:
-            raise TrainingDataError(
-                f"{len(self.alphabet):,} distinct characters are too many for {width}-character n-grams; "
-                "use a shorter char_ngram_range"
-            )
+    def __init__(self, alphabet: np.ndarray) -> None:
+        self.alphabet = alphabet  # the characters' code points, sorted
         # the Basic Multilingual Plane, where nearly all text is, by direct lookup: 256 KB
         self._bmp_ids = np.zeros(_BMP, dtype=np.int32)
-        in_bmp = self.alphabet < _BMP
-        self._bmp_ids[self.alphabet[in_bmp]] = np.flatnonzero(in_bmp) + 1
-        ids = np.where(codes != 0, self.ids(codes.ravel()).reshape(codes.shape), 0)
-        keys = np.zeros(len(terms), dtype=np.int64)
-        for position in range(width):
-            present = codes[:, position] != 0
-            keys = np.where(present, (keys << self.bits) | ids[:, position], keys)
-        self.table = _IntTable(keys, np.arange(len(terms)))
+        in_bmp = alphabet < _BMP
+        self._bmp_ids[alphabet[in_bmp]] = np.flatnonzero(in_bmp) + 1
 
     def ids(self, codes: np.ndarray) -> np.ndarray:
-        """The id of each code point (uint32), 0 for characters outside the vocabulary."""
+        """The number of each code point (uint32), 0 for characters outside the vocabulary."""
         ids = self._bmp_ids[np.minimum(codes, _BMP - 1)].astype(np.int64)
         beyond = np.flatnonzero(codes >= _BMP)  # emoji and rare ideographs: few, found by binary search
         if len(beyond):
@@ -377,46 +404,32 @@ class TfidfFeaturizer(Estimator):
         if tables is None:
             tables = {}
             if self.word_terms_ is not None:
-                tables.update(self._word_tables(self.word_terms_.tolist()))
+                split = [term.split(" ") for term in self.word_terms_.tolist()]
+                token_ids: dict[str, int] = {}
+                for words in split:
+                    for word in words:
+                        token_ids.setdefault(word, len(token_ids) + 1)
+                term_ids = np.zeros((len(split), max(map(len, split), default=1)), dtype=np.int64)
+                for row, words in enumerate(split):
+                    term_ids[row, : len(words)] = [token_ids[word] for word in words]
+                tables["words"] = _NgramIndex(term_ids, len(token_ids), "words", "word_ngram_range")
                 # tokens the word block leaves out, known in advance: the
                 # punctuation of the character vocabulary, and stop words
                 dropped = dict.fromkeys(self._dropped_words(), _DROPPED)
                 if self.char_terms_ is not None:
                     single = self.char_terms_[np.char.str_len(self.char_terms_) == 1].tolist()
                     dropped.update((c, _DROPPED) for c in single if not is_word_token(c))
-                tables["token_ids"] = {**dropped, **tables["token_ids"]}
+                tables["token_ids"] = {**dropped, **token_ids}
             if self.char_terms_ is not None:
-                tables["chars"] = _CharNgrams(self.char_terms_)
+                width = max(self.char_terms_.dtype.itemsize // 4, 1)
+                codes = np.ascontiguousarray(self.char_terms_, dtype=f"U{width}").view(np.uint32).reshape(-1, width)
+                # numpy pads shorter strings with U+0000, which normalize() removes from any text
+                char_ids = _CharIds(np.unique(codes[codes != 0]))
+                term_ids = np.where(codes != 0, char_ids.ids(codes.ravel()).reshape(codes.shape), 0)
+                tables["char_ids"] = char_ids
+                tables["chars"] = _NgramIndex(term_ids, len(char_ids.alphabet), "characters", "char_ngram_range")
             self.__dict__["_tables"] = tables  # a benign race: two threads build equal tables
         return tables
-
-    @staticmethod
-    def _word_tables(terms: list[str]) -> dict[str, Any]:
-        """Every word of the vocabulary's n-grams gets an id; an n-gram of n > 1
-        words is the number whose base-(ids + 1) digits are its words' ids + 1."""
-        split = [term.split(" ") for term in terms]
-        token_ids: dict[str, int] = {}
-        for words in split:
-            for word in words:
-                token_ids.setdefault(word, len(token_ids))
-        base = len(token_ids) + 1
-        longest = max(map(len, split), default=1)
-        if base**longest >= 2**63:
-            raise TrainingDataError("too many distinct words for word n-grams this long; use a shorter word_ngram_range")
-        unigram_columns = np.full(len(token_ids), -1, dtype=np.int64)
-        keys: dict[int, tuple[list[int], list[int]]] = {}
-        for column, words in enumerate(split):
-            if len(words) == 1:
-                unigram_columns[token_ids[words[0]]] = column
-                continue
-            key = 0
-            for word in words:
-                key = key * base + token_ids[word] + 1
-            n_keys, n_columns = keys.setdefault(len(words), ([], []))
-            n_keys.append(key)
-            n_columns.append(column)
-        ngrams = {n: _IntTable(np.array(k, dtype=np.int64), np.array(c)) for n, (k, c) in keys.items()}
-        return {"token_ids": token_ids, "word_base": base, "unigram_columns": unigram_columns, "word_ngrams": ngrams}
 
     # -- transforming ---------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -426,59 +439,24 @@ class TfidfFeaturizer(Estimator):
     def _word_entries(self, docs: Sequence[AnalyzedText], tables: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every word n-gram occurrence of the vocabulary in ``docs``."""
         tokens = list(chain.from_iterable(doc.words for doc in docs))
-        # one id per token, looked up without a Python loop: -1 unknown, _DROPPED left out
-        ids = np.fromiter(map(tables["token_ids"].get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        # one number per token, looked up without a Python loop: 0 unknown, _DROPPED left out
+        ids = np.fromiter(map(tables["token_ids"].get, tokens, repeat(0)), dtype=np.int64, count=len(tokens))
         dropped = self._dropped_words()
-        for index in np.flatnonzero(ids == -1).tolist():  # unknown tokens: rare, but punctuation is left out
+        for index in np.flatnonzero(ids == 0).tolist():  # unknown tokens: rare, but punctuation is left out
             token = tokens[index]
             if not is_word_token(token) or token in dropped:
                 ids[index] = _DROPPED
         doc_of = np.repeat(np.arange(len(docs)), [len(doc.words) for doc in docs])
         kept = ids != _DROPPED
-        ids, doc_of = ids[kept], doc_of[kept]
-        rows, columns = [], []
-        low, high = self.word_ngram_range
-        if low == 1:
-            known = ids >= 0
-            column = tables["unigram_columns"][ids[known]]
-            rows.append(doc_of[known][column >= 0])
-            columns.append(column[column >= 0])
-        base = tables["word_base"]
-        key = ids + 1
-        valid = ids >= 0
-        for n in range(2, high + 1):
-            # n words starting at each position: all known, all in one text
-            key = key[:-1] * base + ids[n - 1 :] + 1
-            valid = valid[:-1] & (ids[n - 1 :] >= 0) & (doc_of[: len(key)] == doc_of[n - 1 :])
-            table = tables["word_ngrams"].get(n)
-            if n >= low and table is not None:
-                column = table.get(key[valid])
-                found = column >= 0
-                rows.append(doc_of[: len(key)][valid][found])
-                columns.append(column[found])
-        return _concatenated(rows), _concatenated(columns)
+        return tables["words"].entries(ids[kept], doc_of[kept], *self.word_ngram_range)
 
-    def _char_entries(self, docs: Sequence[AnalyzedText], ngrams: _CharNgrams) -> tuple[np.ndarray, np.ndarray]:
+    def _char_entries(self, docs: Sequence[AnalyzedText], tables: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every character n-gram occurrence of the vocabulary in ``docs``."""
-        low, high = self.char_ngram_range
         # sklearn's preprocessing for analyzer="char": lowercase, runs of white space to one space
         prepared = [_WHITE_SPACES.sub(" ", d.chars.lower()) for d in docs]
-        lengths = np.array([len(t) for t in prepared], dtype=np.int64)
-        ids = ngrams.ids(np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32))
-        doc_of = np.repeat(np.arange(len(prepared)), lengths)
-        rows, columns = [], []
-        gram, valid = ids, ids > 0
-        for n in range(1, high + 1):
-            if n > 1:
-                gram = (gram[:-1] << ngrams.bits) | ids[n - 1 :]
-                # all characters known, and all in one text
-                valid = valid[:-1] & (ids[n - 1 :] > 0) & (doc_of[: len(gram)] == doc_of[n - 1 :])
-            if n >= low and len(gram):
-                column = ngrams.table.get(gram[valid])
-                found = column >= 0
-                rows.append(doc_of[: len(gram)][valid][found])
-                columns.append(column[found])
-        return _concatenated(rows), _concatenated(columns)
+        ids = tables["char_ids"].ids(np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32))
+        doc_of = np.repeat(np.arange(len(prepared)), [len(t) for t in prepared])
+        return tables["chars"].entries(ids, doc_of, *self.char_ngram_range)
 
     def transform_rows(self, docs: Sequence[AnalyzedText]) -> SparseRows:
         """The TF-IDF rows of analysed texts, with numpy only (what :meth:`transform_analyzed` wraps for scipy).
@@ -499,7 +477,7 @@ class TfidfFeaturizer(Estimator):
             idf.append(self.word_idf_)
             n_word_columns = len(self.word_terms_)
         if self.char_terms_ is not None:
-            char_rows, char_columns = self._char_entries(docs, tables["chars"])
+            char_rows, char_columns = self._char_entries(docs, tables)
             rows.append(char_rows)
             columns.append(char_columns + n_word_columns)
             idf.append(self.char_idf_)
