@@ -232,3 +232,16 @@ def test_safe_format_refuses_what_it_cannot_hold(tmp_path, tiny_corpus):
     model = zonenlp.ThemeClassifier(estimator=DecisionTreeClassifier(), threshold=0.5).fit(texts, labels)
     with pytest.raises(zonenlp.ModelFileError, match="joblib"):
         zonenlp.save(model, tmp_path / "m.npz")
+
+
+def test_a_safe_model_holds_its_weights_once_and_pickles(shipped_model, seed_set):
+    """The estimators of a loaded safe model are views of the one matrix that predicts."""
+    import pickle
+
+    weights = shipped_model._linear_form().weights
+    for estimator in shipped_model.estimators_:
+        for w, *_ in estimator.linear_parts():
+            assert np.shares_memory(w, weights)
+    texts = [r["text"] for r in seed_set]
+    again = pickle.loads(pickle.dumps(shipped_model))  # as sent to a spawned worker: the form is rebuilt
+    np.testing.assert_array_equal(again.predict_proba(texts), shipped_model.predict_proba(texts))

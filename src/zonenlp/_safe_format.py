@@ -25,13 +25,21 @@ SAFE_FORMAT = "zonenlp-safe/2"
 
 class _SafeLinear:
     """A binary estimator rebuilt from arrays: ``linear_parts()`` gives its
-    columns to :class:`~zonenlp.classifier.LinearForm`, which predicts."""
+    columns to :class:`~zonenlp.classifier.LinearForm`, which predicts.
 
-    def __init__(self, coefs: np.ndarray, intercepts: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
-        self.coefs, self.intercepts, self.a, self.b = coefs, intercepts, a, b
+    ``weights`` is a (features, columns) view of the model's one weight
+    matrix, which the loaded model's LinearForm predicts with: the weights are
+    held once, not once here and again there.
+    """
+
+    def __init__(self, weights: np.ndarray, intercepts: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        self.weights, self.intercepts, self.a, self.b = weights, intercepts, a, b
 
     def linear_parts(self) -> list[tuple[np.ndarray, float, float, float]]:
-        return [(w, float(c), float(a), float(b)) for w, c, a, b in zip(self.coefs, self.intercepts, self.a, self.b)]
+        return [
+            (self.weights[:, k], float(c), float(a), float(b))
+            for k, (c, a, b) in enumerate(zip(self.intercepts, self.a, self.b))
+        ]
 
 
 def _export_estimator(est: Any, j: int, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -48,10 +56,34 @@ def _export_estimator(est: Any, j: int, arrays: dict[str, np.ndarray]) -> dict[s
     return {"kind": "linear"}
 
 
-def _import_estimator(kind: str, j: int, arrays: Any) -> _SafeLinear:
-    if kind != "linear":
-        raise ModelFileError(f"unknown estimator kind {kind!r} in a safe model file")
-    return _SafeLinear(arrays[f"est{j}_coefs"], arrays[f"est{j}_intercepts"], arrays[f"est{j}_a"], arrays[f"est{j}_b"])
+def _import_estimators(specs: list[dict[str, Any]], arrays: dict[str, np.ndarray]) -> tuple[list[_SafeLinear], Any]:
+    """The estimators, and the LinearForm that predicts with them, sharing one weight matrix."""
+    from .classifier import LinearForm
+
+    for spec in specs:
+        if spec["kind"] != "linear":
+            raise ModelFileError(f"unknown estimator kind {spec['kind']!r} in a safe model file")
+    coefs = [arrays.pop(f"est{j}_coefs") for j in range(len(specs))]
+    bounds = np.cumsum([0] + [len(c) for c in coefs])
+    # filled column block by column block: one matrix in LinearForm's layout, no transposed copy
+    weights = np.empty((coefs[0].shape[1] if coefs else 0, int(bounds[-1])), dtype=np.float64)
+    for j, block in enumerate(coefs):
+        weights[:, bounds[j] : bounds[j + 1]] = block.T
+    del coefs
+    estimators = [
+        _SafeLinear(weights[:, bounds[j] : bounds[j + 1]], arrays[f"est{j}_intercepts"], arrays[f"est{j}_a"], arrays[f"est{j}_b"])
+        for j in range(len(specs))
+    ]
+    if not estimators:
+        return estimators, None
+    form = LinearForm(
+        weights,
+        np.concatenate([e.intercepts for e in estimators]),
+        np.concatenate([e.a for e in estimators]),
+        np.concatenate([e.b for e in estimators]),
+        np.repeat(np.arange(len(estimators)), np.diff(bounds)),
+    )
+    return estimators, form
 
 
 _FITTED_ARRAYS = ("word_terms_", "word_idf_", "char_terms_", "char_idf_")
@@ -114,7 +146,9 @@ def read_safe(path: Path) -> Any:
     model.classes_ = np.asarray(config["classes"], dtype=object)
     model.thresholds_ = arrays["thresholds"]
     model.featurizer_ = featurizer
-    model.estimators_ = [_import_estimator(e["kind"], j, arrays) for j, e in enumerate(config["estimators"])]
+    model.estimators_, form = _import_estimators(config["estimators"], arrays)
+    if form is not None:
+        model.__dict__["_linear_cache"] = form  # ThemeClassifier._linear_form's cache, over the same matrix
     model.coef_ = arrays["coef"]
     model.cv_scores_ = config["cv_scores"]
     model.n_train_ = config["n_train"]

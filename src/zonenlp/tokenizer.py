@@ -184,9 +184,15 @@ class _Segmenter:
         # per fragment. It is all of jieba's dictionary that segmentation needs.
         # The engine is private and dropped after this, so its table becomes the
         # log-probabilities in place: the 350,000 entries are never held twice.
+        # Words with the same count share one float object (there are about
+        # 5,000 distinct counts), which saves 8 MB over a float per word.
         log_prob = engine.FREQ
+        shared: dict[int, float | None] = {0: None}
         for word, count in log_prob.items():  # values change, keys do not: safe while iterating
-            log_prob[word] = math.log(count) - log_total if count else None
+            value = shared.get(count)
+            if value is None and count:
+                value = shared[count] = math.log(count) - log_total
+            log_prob[word] = value
         self._log_prob: dict[str, float | None] = log_prob
         self._finalseg = finalseg
         # the HMM's tables, as flat lists indexed B=0, E=1, M=2, S=3 (alphabetical,
