@@ -1,5 +1,8 @@
 """Tagging in worker processes gives what tagging in one process gives, in input order."""
 
+import os
+import time
+
 import numpy as np
 import pytest
 
@@ -42,3 +45,35 @@ def test_bad_n_jobs(n_jobs):
 
 def test_resolve_jobs():
     assert resolve_jobs(None) == 1 and resolve_jobs(3) == 3 and resolve_jobs(-1) >= 1
+
+
+def _pid_and_batch(state, batch):
+    time.sleep(0.02)  # long enough that the worker still holds two batches when the third comes
+    return os.getpid(), state, batch
+
+
+def test_the_calling_process_works_too_and_order_is_kept():
+    from zonenlp import parallel
+
+    results = list(parallel.map_batches("state", _pid_and_batch, range(12), n_jobs=2))
+    assert [batch for _, _, batch in results] == list(range(12))
+    assert {state for _, state, _ in results} == {"state"}
+    pids = {pid for pid, _, _ in results}
+    assert os.getpid() in pids and len(pids) == 2  # this process and one worker: two busy processes on two cores
+    assert parallel._WORKER_STATE is None  # the workers' state is never set in the caller
+
+
+def test_one_job_runs_in_this_process():
+    from zonenlp import parallel
+
+    results = list(parallel.map_batches("state", _pid_and_batch, range(3), n_jobs=1))
+    assert results == [(os.getpid(), "state", b) for b in range(3)]
+
+
+def test_a_short_input_is_shared_in_smaller_batches_with_the_same_results(shipped_model, seed_set):
+    """1,000 texts with n_jobs=2 are not one batch of 500 per process but several;
+    the figures are one process's up to the last bits of a double (other batches)."""
+    texts = [r["text"] for r in seed_set] * 20
+    shared = shipped_model.predict_proba(texts, n_jobs=2)
+    np.testing.assert_allclose(shared, shipped_model.predict_proba(texts), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(shared, shipped_model.predict_proba(texts, batch_size=125))  # 1000 / (4 * 2) texts a batch

@@ -431,35 +431,26 @@ def tag_values(
     return out
 
 
-# Each worker process makes its keyword extractor once, on its first chunk
-# (the pool of zonenlp.parallel gives it the model once), so that --jobs
-# spreads keywords and figures over the cores too.
-_WORKER_EXTRACTOR: Any = None
-
-
-def _tag_chunk(model: Any, chunk: list[object], k: int, with_figures: bool) -> list[dict[str, Any]]:
-    global _WORKER_EXTRACTOR  # one per worker process, made on its first chunk
-    if _WORKER_EXTRACTOR is None:
-        _WORKER_EXTRACTOR = keyword_extractor(model)
-    return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=_WORKER_EXTRACTOR)
+def _tag_chunk(state: tuple[Any, Any], chunk: list[object], k: int, with_figures: bool) -> list[dict[str, Any]]:
+    model, extractor = state
+    return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=extractor)
 
 
 def tag_chunks(
     model: Any, chunks: Iterable[list[object]], *, k: int = 5, with_figures: bool = False, n_jobs: int | None = None
 ) -> Iterator[list[dict[str, Any]]]:
-    """:func:`tag_values` of each chunk, in order, on ``n_jobs`` worker processes
-    (``None`` or 1: this process) that each receive the model once; at most
-    two chunks per worker are in flight."""
+    """:func:`tag_values` of each chunk, in order, on ``n_jobs`` processes
+    (``None`` or 1: this one alone); each worker receives the model and the
+    keyword extractor once, and at most ``2 * n_jobs`` chunks are taken ahead of the one returned."""
     from .parallel import map_batches, resolve_jobs
 
     check_positive_int(k, "k")
     jobs = resolve_jobs(n_jobs)
-    if jobs == 1:
-        extractor = keyword_extractor(model)
-        for chunk in chunks:
-            yield tag_values(model, chunk, k=k, with_figures=with_figures, extractor=extractor)
-        return
-    yield from map_batches(model, partial(_tag_chunk, k=k, with_figures=with_figures), chunks, jobs)
+    extractor = keyword_extractor(model)
+    if jobs > 1:  # segmenter and tables built here, so that forked workers inherit them
+        model.predict_proba(["预热"])
+        extractor.extract("预热", 1)
+    yield from map_batches((model, extractor), partial(_tag_chunk, k=k, with_figures=with_figures), chunks, jobs)
 
 
 def frame_with_tags(df: Any, results: Sequence[dict[str, Any]], labels: Sequence[str]) -> Any:

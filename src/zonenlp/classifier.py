@@ -106,6 +106,11 @@ def multilabel_scores(truth: np.ndarray, pred: np.ndarray, labels: Sequence[str]
 _SCIPY_FROM_ROWS = 64
 
 
+#: The smallest batch that ``predict_proba`` sends to another process when it
+#: splits a short input finer than ``batch_size``.
+_MIN_SHARED_BATCH = 64
+
+
 def _expit(x: np.ndarray) -> np.ndarray:
     """The logistic function, as scipy.special.expit computes it."""
     return 1.0 / (1.0 + np.exp(-x))
@@ -484,8 +489,9 @@ class ThemeClassifier(Estimator):
         """Probability of each label for each text, shape ``(n, len(self.labels))``.
 
         Texts are featurized ``batch_size`` at a time, so memory stays bounded
-        however many there are; ``n_jobs`` worker processes (``-1``: one per
-        core) share the batches, each receiving the model once. A text that is
+        however many there are; ``n_jobs`` processes (``-1``: one per core),
+        this one and workers that each receive the model once, share the
+        batches. A text that is
         empty after normalization (blank, only invisible characters) has
         probability 0 for every label: there is nothing in it to be about.
         """
@@ -493,31 +499,40 @@ class ThemeClassifier(Estimator):
         texts = check_texts(texts)
         check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)
-        starts = range(0, len(texts), batch_size)
         if jobs == 1 or len(texts) <= batch_size:
-            chunks = [self._proba_of_batch(texts[s : s + batch_size], s) for s in starts]
+            chunks = [self._proba_of_batch(texts[s : s + batch_size], s) for s in range(0, len(texts), batch_size)]
         else:
             limit = self.featurizer_._tokenizer().max_chars
             for index, text in enumerate(texts):  # refuse here, with the right index, not in a worker
                 check_text(text, where=f"texts[{index}]", max_chars=limit)
-            chunks = list(proba_batches(self, (texts[s : s + batch_size] for s in starts), jobs))
+            # at least four batches per process, so that none waits long for another's
+            # last one; but not so small that the cost of sending a batch dominates
+            size = min(batch_size, max(_MIN_SHARED_BATCH, -(-len(texts) // (4 * jobs))))
+            batches = (texts[s : s + size] for s in range(0, len(texts), size))
+            chunks = list(proba_batches(self, batches, jobs))
         return np.vstack(chunks) if chunks else np.zeros((0, len(self.classes_)))
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
-        out = []
-        for row in proba:
-            chosen = np.flatnonzero(row >= self.thresholds_)
-            out.append([str(self.classes_[j]) for j in chosen[np.argsort(-row[chosen], kind="stable")]])
-        return out
+        if len(proba) == 0:
+            return []
+        # each row's labels: those over their threshold, most probable first
+        # (ties in label order). Rows fall into few patterns of (labels, order),
+        # so the lists are made once per pattern, not once per row.
+        order = np.argsort(-proba, axis=1, kind="stable")
+        kept = np.where(np.take_along_axis(proba >= self.thresholds_, order, axis=1), order, -1)
+        patterns, row_pattern = np.unique(kept, axis=0, return_inverse=True)
+        names = [[str(self.classes_[j]) for j in pattern if j >= 0] for pattern in patterns.tolist()]
+        return [list(names[i]) for i in row_pattern.reshape(-1).tolist()]
 
     def predict(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> list[list[str]]:
         """The labels of each text, most probable first; ``[]`` means none ("other")."""
         return self._labels_from_proba(self.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
 
     def _tags(self, proba: np.ndarray) -> list[dict[str, Any]]:
+        labels = [str(c) for c in self.classes_]
         return [
-            {"themes": themes, "scores": {str(c): round(float(p), 4) for c, p in zip(self.classes_, row)}}
-            for themes, row in zip(self._labels_from_proba(proba), proba)
+            {"themes": themes, "scores": {c: round(p, 4) for c, p in zip(labels, row)}}
+            for themes, row in zip(self._labels_from_proba(proba), proba.tolist())
         ]
 
     def tag(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> list[dict[str, Any]]:
@@ -526,8 +541,8 @@ class ThemeClassifier(Estimator):
 
     def tag_many(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
         """Like :meth:`tag`, for a stream of texts of any length: reads ``batch_size``
-        texts at a time and yields their tags in input order, keeping at most two
-        batches per worker in memory."""
+        texts at a time and yields their tags in input order, taking at most
+        ``2 * n_jobs`` batches ahead of the one it yields."""
         self._check_fitted()
         check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)

@@ -1,13 +1,16 @@
-"""Work on several cores: worker processes that each receive the model once.
+"""Work on several cores: this process and worker processes that each receive the work's state once.
 
 Threads would not help: segmentation and featurization are Python code that
-holds the GIL. Each worker process receives the model a single time (in its
-initializer) and then only batches of input. Where processes are forked
-(Linux) a worker inherits the parent's model with its dictionary and lookup
-tables already built, and nothing is pickled; elsewhere the model is pickled
-once per worker. Results come back in the order of the input, with at most two
-batches per worker in flight, so a stream of any length is processed in
-bounded memory.
+holds the GIL. ``n_jobs`` processes share the batches: ``n_jobs - 1`` workers
+and the calling process itself, which takes a batch whenever every worker
+already has two waiting — so two cores run two busy processes, not two
+workers beside a third that only waits. Each worker receives the state (the
+model, and whatever else the work needs) a single time, in its initializer:
+where processes are forked (Linux) it inherits the caller's state with its
+dictionary and lookup tables already built, and nothing is pickled; elsewhere
+the state is pickled once per worker. Results come back in the order of the
+input, with at most ``2 * n_jobs`` batches taken ahead of the one returned, so
+a stream of any length is processed in bounded memory.
 """
 
 from __future__ import annotations
@@ -24,19 +27,20 @@ from .errors import InputValueError
 
 __all__ = ["resolve_jobs", "map_batches", "proba_batches"]
 
+State = TypeVar("State")
 Batch = TypeVar("Batch")
 Result = TypeVar("Result")
 
-_WORKER_MODEL: Any = None
+_WORKER_STATE: Any = None
 
 
-def _init_worker(model: Any) -> None:
-    global _WORKER_MODEL  # one model per worker process, set once by the pool's initializer
-    _WORKER_MODEL = model
+def _init_worker(state: Any) -> None:
+    global _WORKER_STATE  # set once per worker process by the pool's initializer; never in the caller
+    _WORKER_STATE = state
 
 
 def _run(work: Callable[[Any, Any], Any], batch: Any) -> Any:
-    return work(_WORKER_MODEL, batch)
+    return work(_WORKER_STATE, batch)
 
 
 def resolve_jobs(n_jobs: int | None) -> int:
@@ -48,20 +52,43 @@ def resolve_jobs(n_jobs: int | None) -> int:
     return os.cpu_count() or 1 if n_jobs == -1 else n_jobs
 
 
-def map_batches(
-    model: Any, work: Callable[[Any, Batch], Result], batches: Iterable[Batch], n_jobs: int
-) -> Iterator[Result]:
-    """``work(model, batch)`` for each batch, in order, computed by ``n_jobs`` worker processes.
+class _Done:
+    """A batch this process computed itself, standing in the queue of results like a finished future."""
 
-    ``work`` must be picklable (a module-level function, or a
-    ``functools.partial`` of one).
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def done(self) -> bool:
+        return True
+
+    def result(self) -> Any:
+        return self._result
+
+
+def map_batches(
+    state: State, work: Callable[[State, Batch], Result], batches: Iterable[Batch], n_jobs: int
+) -> Iterator[Result]:
+    """``work(state, batch)`` for each batch, in order, computed by ``n_jobs`` processes:
+    this one and ``n_jobs - 1`` workers.
+
+    ``state`` should be ready to use (dictionaries loaded) before the call, so
+    that forked workers inherit it built. ``work`` must be picklable (a
+    module-level function, or a ``functools.partial`` of one).
     """
-    model.predict_proba(["预热"])  # build the segmenter and lookup tables once, here, for forked workers to inherit
-    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(model,)) as pool:
-        pending: deque[Future[Result]] = deque()
+    if n_jobs <= 1:
+        yield from (work(state, batch) for batch in batches)
+        return
+    helpers = n_jobs - 1
+    with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(state,)) as pool:
+        pending: deque[Future[Result] | _Done] = deque()
         for batch in batches:
-            pending.append(pool.submit(_run, work, batch))
-            if len(pending) >= 2 * n_jobs:
+            in_flight = sum(not isinstance(p, _Done) and not p.done() for p in pending)
+            if in_flight < 2 * helpers:
+                pending.append(pool.submit(_run, work, batch))
+            else:  # every worker has two batches waiting: this process takes the next one
+                pending.append(_Done(work(state, batch)))
+            # hand back what is finished in order; wait for the oldest only when too many are held
+            while pending and (pending[0].done() or len(pending) > 2 * n_jobs):
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
@@ -72,5 +99,6 @@ def _proba(model: Any, texts: list[str]) -> np.ndarray:
 
 
 def proba_batches(model: Any, batches: Iterable[list[str]], n_jobs: int) -> Iterator[np.ndarray]:
-    """The probabilities of each batch of texts, in order, computed by ``n_jobs`` worker processes."""
+    """The probabilities of each batch of texts, in order, computed by ``n_jobs`` processes."""
+    model.predict_proba(["预热"])  # build the segmenter and lookup tables here, for forked workers to inherit
     return map_batches(model, _proba, batches, n_jobs)
