@@ -49,3 +49,18 @@ def test_serialises_to_json(page):
 
 def test_empty_page(shipped_model):
     assert analyze("", shipped_model) == []
+
+
+def test_keywords_come_from_the_models_tokenizer(tiny_corpus):
+    """A paragraph's keywords are those of the model's own tokenizer, as in ``zonenlp batch``."""
+    from zonenlp import TfidfFeaturizer, ThemeClassifier, Tokenizer
+    from zonenlp.batch import tag_values
+
+    texts, labels = tiny_corpus
+    tokenizer = Tokenizer(extra_words=("云上推介",))
+    model = ThemeClassifier(featurizer=TfidfFeaturizer(tokenizer=tokenizer), threshold=0.5).fit(texts, labels)
+    paragraph = "招商局驻点上海开展云上推介活动，云上推介已洽谈在谈项目20个。"
+    [article] = analyze(paragraph, model, k=3)
+    terms = [term for term, _ in article.paragraphs[0].keywords]
+    assert "云上推介" in terms  # one word only in this model's dictionary (the default's is 云上 + 推介)
+    assert terms == tag_values(model, [paragraph], k=3)[0]["keywords"]

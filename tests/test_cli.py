@@ -134,3 +134,16 @@ def test_progress_is_shown_on_a_terminal_for_long_inputs(monkeypatch):
     quiet = Terminal()
     monkeypatch.setattr(sys, "stderr", quiet)
     assert list(_with_progress(range(10), 10)) == list(range(10)) and quiet.getvalue() == ""
+
+
+def test_tag_keywords_use_the_models_tokenizer(tmp_path, capsys, tiny_corpus):
+    """`zonenlp tag --model M` segments keywords with M's dictionary, as `zonenlp batch` does."""
+    import zonenlp
+
+    texts, labels = tiny_corpus
+    featurizer = zonenlp.TfidfFeaturizer(tokenizer=zonenlp.Tokenizer(extra_words=("云上推介",)))
+    zonenlp.save(zonenlp.ThemeClassifier(featurizer=featurizer, threshold=0.5).fit(texts, labels), tmp_path / "m.npz")
+    page = tmp_path / "p.txt"
+    page.write_text("招商局驻点上海开展云上推介活动，云上推介已洽谈在谈项目20个。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "tag", str(page), "--lines", "--format", "jsonl", "--model", str(tmp_path / "m.npz"))
+    assert code == 0 and "云上推介" in json.loads(out)["keywords"][0]

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .quantities import Figure, figures
-from .keyword_extraction import keywords
 from .page import Article, read_page
 from .text import DEFAULT_MAX_CHARS, check_text
 
@@ -104,6 +103,9 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
         from .persistence import load
 
         model = load()
+    from .batch import keyword_extractor
+
+    extractor = keyword_extractor(model)  # the model's tokenizer: keywords as `zonenlp batch` gives them
     articles = read_page(text, max_chars=max_chars)
     all_paragraphs = [p for a in articles for p in a.paragraphs]
     tags = iter(model.tag(all_paragraphs) if all_paragraphs else [])
@@ -112,7 +114,7 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
         tagged = []
         for paragraph in article.paragraphs:
             tag = next(tags)
-            tagged.append(TaggedParagraph(paragraph, tag["themes"], tag["scores"], keywords(paragraph, k=k), figures(paragraph)))
+            tagged.append(TaggedParagraph(paragraph, tag["themes"], tag["scores"], extractor.extract(paragraph, k), figures(paragraph)))
         n = max(1, len(tagged))
         shares = {label: round(sum(label in p.themes for p in tagged) / n, 3) for label in model.labels}
         main = sorted((t for t, s in shares.items() if s >= MAIN_THEME_SHARE), key=lambda t: -shares[t])
@@ -125,7 +127,7 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
             paragraphs=tagged,
             theme_shares=shares,
             themes=main,
-            keywords=keywords(body, k=2 * k) if body else [],
+            keywords=extractor.extract(body, 2 * k) if body else [],
             zones=[z for z, _ in zone_counts.most_common()],
             headline_figures=_headline_figures(tagged),
         ))

@@ -390,9 +390,11 @@ def _problem(value: object, max_chars: int | None) -> str | None:
 
 
 def keyword_extractor(model: Any) -> Any:
-    """The keyword extractor of batch records: zonenlp's, with ``model``'s tokenizer
-    (so rjieba's speed where the model uses it). Make one per job and pass it
-    to :func:`tag_values`: it caches what it learns about each word."""
+    """The keyword extractor that goes with ``model``: zonenlp's, with the model's
+    tokenizer (so rjieba's speed where the model uses it), as ``zonenlp batch``,
+    ``zonenlp tag`` and :func:`zonenlp.analyze` use it, so that they give one
+    paragraph the same keywords. Make one per job and pass it to
+    :func:`tag_values`: it caches what it learns about each word."""
     from .keyword_extraction import KeywordExtractor
 
     return KeywordExtractor(tokenizer=model.featurizer_._tokenizer())
