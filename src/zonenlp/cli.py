@@ -345,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lines(tag)
     _add_model(tag)
     tag.add_argument("--jobs", type=int, default=None, metavar="N",
-                     help="worker processes (-1: one per core; default: one process)")
+                     help="processes that tag: this one and N - 1 workers (-1: one per core; default: one process)")
     tag.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
     tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
     tag.set_defaults(run=_cmd_tag)
@@ -387,8 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--figures", action="store_true", help="add the figures (money, counts, areas, dates, zones) of each record")
     _add_model(batch)
     batch.add_argument("--jobs", type=int, default=None, metavar="N",
-                       help="worker processes (-1: one per core; default: one process); with --engine dask and no "
-                       "--scheduler, the workers of the local cluster")
+                       help="processes that tag: this one and N - 1 workers (-1: one per core; default: one process); "
+                       "with --engine dask and no --scheduler, the workers of the local cluster")
     batch.add_argument("--chunk-size", type=int, default=1000, metavar="N",
                        help="records tagged and committed at a time; memory grows with it (default: %(default)s)")
     batch.add_argument("--resume", action="store_true",
