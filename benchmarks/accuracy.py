@@ -32,6 +32,7 @@ from zonenlp.persistence import load  # noqa: E402
 DATA = ROOT / "data" / "themes"
 RESULTS = ROOT / "benchmarks" / "results"
 COMMAND = "python benchmarks/accuracy.py"
+BOOTSTRAP = 10_000  # paired resamples of the seed page
 
 
 def binarize(label_lists: list[list[str]]) -> np.ndarray:
@@ -54,6 +55,28 @@ def score_table(title: str, results: dict[str, dict]) -> list[str]:
     for key, label in (("micro_f1", "micro F1"), ("macro_f1", "macro F1"), ("exact_match", "exact match"), ("other_f1", "other F1")):
         lines.append(f"| {label} | " + " | ".join(f"{results[n][key]:.3f}" for n in names) + " |")
     return lines + [""]
+
+
+def f1_per_row(truth: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """F1 of each row of boolean (resamples x paragraphs) arrays; 1.0 where a row has no positives at all."""
+    tp = (truth & pred).sum(axis=1)
+    denominator = truth.sum(axis=1) + pred.sum(axis=1)
+    return np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 1.0)
+
+
+def paired_bootstrap(truth: np.ndarray, ours: np.ndarray, theirs: np.ndarray, resamples: int = BOOTSTRAP) -> list[tuple]:
+    """For each theme: the F1 difference (ours - theirs), its 95% percentile interval over
+    paragraph resamples drawn with replacement, and the share of resamples in which ours is
+    higher and lower. Both systems are scored on the same resampled paragraphs."""
+    rows = np.random.default_rng(0).integers(0, len(truth), size=(resamples, len(truth)))
+    out = []
+    for j in range(truth.shape[1]):
+        t, a, b = truth[rows, j], ours[rows, j], theirs[rows, j]
+        difference = f1_per_row(t, a) - f1_per_row(t, b)
+        observed = f1_per_row(truth[None, :, j], ours[None, :, j])[0] - f1_per_row(truth[None, :, j], theirs[None, :, j])[0]
+        low, high = np.percentile(difference, [2.5, 97.5])
+        out.append((observed, low, high, float(np.mean(difference > 0)), float(np.mean(difference < 0))))
+    return out
 
 
 def main() -> None:
@@ -96,9 +119,27 @@ def main() -> None:
         results = {name: multilabel_scores(truth, predict(texts), THEMES) for name, predict in systems.items()}
         if split == "seed page":
             shipped = load()
-            results["zonenlp shipped (train+test)"] = multilabel_scores(truth, shipped.predict_proba(texts) >= shipped.thresholds_, THEMES)
+            seed_truth = truth
+            seed_pred = {name: predict(texts) for name, predict in systems.items()}
+            seed_pred["zonenlp shipped (train+test)"] = shipped.predict_proba(texts) >= shipped.thresholds_
+            results["zonenlp shipped (train+test)"] = multilabel_scores(truth, seed_pred["zonenlp shipped (train+test)"], THEMES)
         all_scores[split] = results
         out += score_table(f"{split} ({len(records)} paragraphs)", results)
+
+    # how much 50 paragraphs can tell: paired bootstrap of the F1 differences
+    out += ["### Seed page: how sure are the differences?", "",
+            f"Paired bootstrap: {BOOTSTRAP:,} resamples of the 50 paragraphs, drawn with replacement; in each, "
+            "both systems are scored on the same paragraphs. Per theme: the observed F1 difference (zonenlp "
+            "minus the baseline), its 95% interval, and the share of resamples in which zonenlp's F1 is "
+            "higher / lower (the rest are ties). An interval that spans 0 means the page cannot tell the two apart.", "",
+            "| theme (seed n) | zonenlp | baseline | F1 difference | 95% interval | zonenlp higher / lower |",
+            "|---|---|---|---|---|---|"]
+    for ours in ("zonenlp shipped (train+test)", "zonenlp"):
+        for theirs in ("keyword rules", "jieba+tfidf+LinearSVC"):
+            for theme, (observed, low, high, higher, lower) in zip(THEMES, paired_bootstrap(seed_truth, seed_pred[ours], seed_pred[theirs])):
+                n = int(seed_truth[:, THEMES.index(theme)].sum())
+                out.append(f"| {theme} ({n}) | {ours} | {theirs} | {observed:+.3f} | [{low:+.3f}, {high:+.3f}] | {higher:.0%} / {lower:.0%} |")
+    out.append("")
 
     # where zonenlp goes wrong on the real page
     texts, labels = texts_and_labels(seed)
