@@ -77,3 +77,30 @@ def test_a_short_input_is_shared_in_smaller_batches_with_the_same_results(shippe
     shared = shipped_model.predict_proba(texts, n_jobs=2)
     np.testing.assert_allclose(shared, shipped_model.predict_proba(texts), rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(shared, shipped_model.predict_proba(texts, batch_size=125))  # 1000 / (4 * 2) texts a batch
+
+
+def test_spawned_workers_give_the_same_results(tmp_path):
+    """Where workers are spawned, not forked (macOS, Windows), the model and the keyword
+    extractor reach them pickled: predict and the batch tagger give what one process gives."""
+    import subprocess
+    import sys
+
+    code = (
+        "import multiprocessing, json, sys\n"
+        "import zonenlp\n"
+        "from zonenlp.batch import tag_chunks\n"
+        "if __name__ == '__main__':  # a spawned worker imports this file again\n"
+        "    multiprocessing.set_start_method('spawn')\n"
+        "    texts = [json.loads(l)['text'] for l in open(sys.argv[1], encoding='utf-8')][:40] * 20\n"
+        "    m = zonenlp.load()\n"
+        "    assert m.predict(texts, n_jobs=2) == m.predict(texts)\n"
+        "    chunks = [texts[i:i + 100] for i in range(0, len(texts), 100)]\n"
+        "    assert list(tag_chunks(m, chunks, k=3, n_jobs=2)) == list(tag_chunks(m, chunks, k=3))\n"
+        "    print('same')\n"
+    )
+    script = tmp_path / "spawned.py"
+    script.write_text(code, encoding="utf-8")
+    from conftest import SEED_SET
+
+    out = subprocess.run([sys.executable, str(script), str(SEED_SET)], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "same", out.stderr[-2000:]
