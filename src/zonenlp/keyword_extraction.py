@@ -58,6 +58,7 @@ _GENERIC = frozenset(
     市场 资源 条件 优势 效率 效益 规模 数量 负责人 工作人员 记者 同志 大家 群众 代表 人员 单位 现场 活动 会议 期间 同时
     有关 相关 一批 一系列 系列 这里 那里 当地 本地 我们 他们 今年 去年 明年 近年 目前 下一步""".split()
 )
+_NOUN_RUN = re.compile(rb"\x02{2,}")  # two or more tokens of class 2 (content nouns) in a row
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+\-·]*$")
 
 
@@ -205,30 +206,32 @@ class KeywordExtractor:
                     found[term] = _Candidate(term, len(starts), starts[0] / length, corpus.values.get(term, corpus.rarest), kind)
         tokens = tokenizer._segment_simplified(_QUOTED.sub("，", _TITLE.sub("，", text)))  # normalized and Simplified already
         n_tokens = max(len(tokens), 1)
+        # Each distinct token once, in order of appearance, with its first
+        # position (the dict built from the end keeps the smallest index):
+        # both made in C, so the Python loops below visit distinct tokens only.
+        first_index = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))
+        distinct = list(dict.fromkeys(tokens))
         known = self._word_classes
-        classes = {}
-        for t in set(tokens):
-            value = known.get(t)
-            if value is None:
-                value = known[t] = self._word_class(t, domain, tags)
-            classes[t] = value
+        values = list(map(known.get, distinct))  # the cache answers for nearly every word after a few texts
+        if None in values:
+            for i, value in enumerate(values):
+                if value is None:
+                    values[i] = known[distinct[i]] = self._word_class(distinct[i], domain, tags)
+        classes = dict(zip(distinct, values))
         counts = Counter(tokens)
-        for index, token in enumerate(tokens):
-            if token not in found and classes[token] and token not in _GENERIC:
+        for token, value in classes.items():
+            if value and token not in found and token not in _GENERIC:
                 kind = "zone" if is_zone_name(token) else "domain" if token in domain else "word"
-                found[token] = _Candidate(token, counts[token], index / n_tokens, self._idf(token), kind)
-        # phrases: runs of adjacent nouns
+                found[token] = _Candidate(token, counts[token], first_index[token] / n_tokens, self._idf(token), kind)
+        # phrases: runs of two or more adjacent nouns (class 2), found by a
+        # regular expression over the tokens' classes written as bytes
         phrases: dict[tuple[str, ...], list[int]] = {}
-        run: list[str] = []
-        for index, token in enumerate([*tokens, "。"]):
-            if classes.get(token) == 2:
-                run.append(token)
-                continue
-            start = index - len(run)
+        for match in _NOUN_RUN.finditer(bytes(map(classes.__getitem__, tokens))):
+            start, end = match.span()
+            run = tokens[start:end]
             for n in range(2, min(self.max_phrase_words, len(run)) + 1):
                 for i in range(len(run) - n + 1):
                     phrases.setdefault(tuple(run[i : i + n]), []).append(start + i)
-            run = []
         for parts, starts in phrases.items():
             phrase = "".join(parts)
             if phrase in found:
