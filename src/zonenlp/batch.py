@@ -8,8 +8,8 @@ The pieces, each usable on its own:
 - :func:`tag_values` tags one chunk of values: a record
   ``{"themes", "scores", "keywords"}`` for each text, ``{"error"}`` for each
   value that cannot be tagged. It is the one function every engine runs —
-  in this process, in it and ``--jobs - 1`` worker processes, on Dask workers — so the
-  engines give identical records.
+  in this process alone, in it and ``--jobs - 1`` worker processes, on Dask
+  workers — so the engines give identical records.
 - :func:`run_batch` reads, tags and writes a whole job: output goes to
   ``OUT.part``, is fsync'd chunk by chunk with a checkpoint
   (``OUT.checkpoint``) renamed into place after each chunk, and ``OUT.part``

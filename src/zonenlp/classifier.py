@@ -491,9 +491,9 @@ class ThemeClassifier(Estimator):
         Texts are featurized ``batch_size`` at a time, so memory stays bounded
         however many there are; ``n_jobs`` processes (``-1``: one per core),
         this one and workers that each receive the model once, share the
-        batches. A text that is
-        empty after normalization (blank, only invisible characters) has
-        probability 0 for every label: there is nothing in it to be about.
+        batches. A text that is empty after normalization (blank, only
+        invisible characters) has probability 0 for every label: there is
+        nothing in it to be about.
         """
         self._check_fitted()
         texts = check_texts(texts)
