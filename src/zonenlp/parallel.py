@@ -52,19 +52,6 @@ def resolve_jobs(n_jobs: int | None) -> int:
     return os.cpu_count() or 1 if n_jobs == -1 else n_jobs
 
 
-class _Done:
-    """A batch this process computed itself, standing in the queue of results like a finished future."""
-
-    def __init__(self, result: Any) -> None:
-        self._result = result
-
-    def done(self) -> bool:
-        return True
-
-    def result(self) -> Any:
-        return self._result
-
-
 def map_batches(
     state: State, work: Callable[[State, Batch], Result], batches: Iterable[Batch], n_jobs: int
 ) -> Iterator[Result]:
@@ -80,13 +67,14 @@ def map_batches(
         return
     helpers = n_jobs - 1
     with ProcessPoolExecutor(max_workers=helpers, initializer=_init_worker, initargs=(state,)) as pool:
-        pending: deque[Future[Result] | _Done] = deque()
+        pending: deque[Future[Result]] = deque()
         for batch in batches:
-            in_flight = sum(not isinstance(p, _Done) and not p.done() for p in pending)
-            if in_flight < 2 * helpers:
+            if sum(not p.done() for p in pending) < 2 * helpers:
                 pending.append(pool.submit(_run, work, batch))
             else:  # every worker has two batches waiting: this process takes the next one
-                pending.append(_Done(work(state, batch)))
+                own: Future[Result] = Future()
+                own.set_result(work(state, batch))
+                pending.append(own)
             # hand back what is finished in order; wait for the oldest only when too many are held
             while pending and (pending[0].done() or len(pending) > 2 * n_jobs):
                 yield pending.popleft().result()
