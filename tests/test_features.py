@@ -107,3 +107,19 @@ def test_lookup_table_finds_every_key_and_no_other():
     absent = np.setdiff1d(rng.integers(0, 2**62, 5000), keys)
     assert (table.get(absent) == -1).all()
     assert (table.get(np.zeros(0, dtype=np.int64)) == np.zeros(0)).all()
+
+
+def test_rows_do_not_depend_on_how_a_batch_is_sliced(tiny_corpus, monkeypatch):
+    from zonenlp import features
+
+    texts, _ = tiny_corpus
+    featurizer = TfidfFeaturizer().fit(texts)
+    docs = featurizer.analyze(texts + ["招商" * 40, "", "人才"])  # one text longer than the small limit below
+    whole = featurizer.transform_rows(docs)
+    monkeypatch.setattr(features, "_SLICE_ITEMS", 30)
+    assert len(features._slices(docs, 30)) > len(docs) // 2
+    sliced = featurizer.transform_rows(docs)
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(sliced, name), getattr(whole, name))
+    assert sliced.shape == whole.shape == (len(docs), featurizer.n_features_out_)
+    assert featurizer.transform_rows([]).shape == (0, featurizer.n_features_out_)
