@@ -21,7 +21,7 @@ import numpy as np
 from ._estimator import Estimator
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, SparseRows, TfidfFeaturizer
-from .parallel import proba_batches, resolve_jobs
+from .parallel import proba_batches, proba_ranges, resolve_jobs
 from .text import check_positive_int, check_text, check_texts
 from .tokenizer import Tokenizer
 
@@ -508,8 +508,7 @@ class ThemeClassifier(Estimator):
             # at least four batches per process, so that none waits long for another's
             # last one; but not so small that the cost of sending a batch dominates
             size = min(batch_size, max(_MIN_SHARED_BATCH, -(-len(texts) // (4 * jobs))))
-            batches = (texts[s : s + size] for s in range(0, len(texts), size))
-            chunks = list(proba_batches(self, batches, jobs))
+            chunks = list(proba_ranges(self, texts, size, jobs))
         return np.vstack(chunks) if chunks else np.zeros((0, len(self.classes_)))
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import InputValueError
 
-__all__ = ["resolve_jobs", "map_batches", "proba_batches"]
+__all__ = ["resolve_jobs", "map_batches", "proba_batches", "proba_ranges"]
 
 State = TypeVar("State")
 Batch = TypeVar("Batch")
@@ -90,3 +90,21 @@ def proba_batches(model: Any, batches: Iterable[list[str]], n_jobs: int) -> Iter
     """The probabilities of each batch of texts, in order, computed by ``n_jobs`` processes."""
     model.predict_proba(["预热"])  # build the segmenter and lookup tables here, for forked workers to inherit
     return map_batches(model, _proba, batches, n_jobs)
+
+
+def _proba_of_range(state: tuple[Any, list[str]], bounds: tuple[int, int]) -> np.ndarray:
+    model, texts = state
+    return _proba(model, texts[bounds[0] : bounds[1]])
+
+
+def proba_ranges(model: Any, texts: list[str], size: int, n_jobs: int) -> Iterator[np.ndarray]:
+    """The probabilities of ``texts``, ``size`` at a time, in order, computed by ``n_jobs`` processes.
+
+    For a list known in full: the texts travel with the model as the workers'
+    state (inherited, not pickled, where processes are forked), so each batch
+    sent is two integers and the calling process spends its time computing,
+    not pickling texts for the workers.
+    """
+    model.predict_proba(["预热"])  # as in proba_batches: workers inherit a warm model
+    bounds = ((start, min(start + size, len(texts))) for start in range(0, len(texts), size))
+    return map_batches((model, texts), _proba_of_range, bounds, n_jobs)
