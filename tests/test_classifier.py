@@ -182,3 +182,18 @@ def test_any_other_estimator_predicts_through_its_own_predict_proba(tiny_corpus)
     assert model._linear_form() is None
     own = model._positive_proba(model.estimators_, model.featurizer_.transform(texts))
     np.testing.assert_array_equal(model.predict_proba(texts), own)
+
+
+def test_theme_keywords_of_a_character_model_are_dictionary_words(tiny_corpus):
+    texts, labels = tiny_corpus
+    model = ThemeClassifier(
+        featurizer=TfidfFeaturizer(use_words=False), threshold=0.5, label_order=("investment", "talent")
+    ).fit(texts, labels)
+    top = model.theme_keywords(5)
+    tokenizer = model.featurizer_._tokenizer()
+    for pairs in top.values():
+        assert 0 < len(pairs) <= 5
+        assert all(len(term) >= 2 and tokenizer.is_word(term) for term, _ in pairs)
+    assert "招商" in [term for term, _ in top["investment"]]
+    with pytest.raises(InputValueError):
+        model.theme_keywords(0)

@@ -132,3 +132,10 @@ def test_fast_segmenter_matches_jieba_on_the_whole_corpus(tok, jieba_with_domain
 def test_word_frequency_is_jiebas_count(tok, jieba_with_domain_words):
     for word in ("招商", "高新区", "的", "营商环境", "不是一个词语", "x"):
         assert tok.word_frequency(word) == jieba_with_domain_words.FREQ.get(word, 0)
+
+
+def test_is_word_asks_the_dictionaries_not_the_hmm(tok):
+    assert tok.is_word("招商") and tok.is_word("营商环境")  # 营商环境: a domain word
+    # 营商环 and 商环 are fragments; the HMM would glue an unknown pair of characters
+    assert not tok.is_word("营商环") and not tok.is_word("商环") and not tok.is_word("目0个")
+    assert not tok.is_word("招商 引资")

@@ -632,17 +632,34 @@ class ThemeClassifier(Estimator):
         return out
 
     def theme_keywords(self, k: int = 20) -> dict[str, list[tuple[str, float]]]:
-        """The word features with the largest positive weight for each theme."""
+        """The ``k`` terms with the largest positive weight for each theme.
+
+        Terms are the model's word features. A model without words (the shipped
+        one reads character n-grams) gives its n-grams of two or more characters
+        that its tokenizer's dictionaries hold as words, so that fragments of a word
+        (营商环) or of a phrase (目0个) are passed over.
+        """
         self._check_fitted()
+        check_positive_int(k, "k")
         if self.coef_ is None:
             raise NotImplementedError("theme_keywords needs an estimator with linear weights (coef_)")
-        names = self.featurizer_.get_feature_names_out()
-        is_word = np.char.startswith(names.astype(str), WORD_PREFIX)
+        names = self.featurizer_.get_feature_names_out().astype(str)
+        has_words = self.featurizer_.word_terms_ is not None
+        usable = np.char.startswith(names, WORD_PREFIX if has_words else CHAR_PREFIX)
+        if not has_words:
+            usable &= np.char.str_len(names) >= len(CHAR_PREFIX) + 2
+        tokenizer = self.featurizer_._tokenizer()
         out = {}
         for j, theme in enumerate(self.classes_):
-            weights = np.where(is_word, self.coef_[j], -np.inf)
-            top = np.argsort(-weights, kind="stable")[:k]
-            out[str(theme)] = [(self._term(names[i]), round(float(weights[i]), 4)) for i in top if weights[i] > 0]
+            weights = np.where(usable, self.coef_[j], -np.inf)
+            terms: list[tuple[str, float]] = []
+            for i in np.argsort(-weights, kind="stable"):
+                if weights[i] <= 0 or len(terms) == k:
+                    break
+                term = self._term(names[i])
+                if has_words or tokenizer.is_word(term):
+                    terms.append((term, round(float(weights[i]), 4)))
+            out[str(theme)] = terms
         return out
 
     def tag_frame(self, df: Any, column: str, k: int = 5) -> Any:

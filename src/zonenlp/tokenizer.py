@@ -493,6 +493,11 @@ class Tokenizer:
         """How often jieba's dictionary has seen ``word`` (0 if never); 0 with the rjieba backend."""
         return self._engine().word_frequency(word)
 
+    def is_word(self, text: str) -> bool:
+        """Whether the dictionaries (jieba's and the domain's) segment ``text`` as one word,
+        without guessing unknown words by HMM; the same answer with either backend."""
+        return self._engine().cut(text, False) == [text]
+
     @staticmethod
     def _is_place(token: str) -> bool:
         # a known place, or a word that is not a common word of the dictionary
