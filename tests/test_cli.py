@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import zonenlp
 from zonenlp.cli import main
 from conftest import SEED_PAGE
 
@@ -97,6 +98,11 @@ def test_train_and_evaluate(tmp_path, capsys):
     assert code == 0 and model.exists() and "macro F1" in out
     code, out, _ = run(capsys, "evaluate", str(data), "--model", str(model), "--format", "json")
     assert code == 0 and json.loads(out)["n"] == len(TINY)
+    featurizer = zonenlp.load(model).featurizer_
+    assert featurizer.word_terms_ is None and featurizer.char_terms_ is not None  # the shipped configuration
+    words = tmp_path / "w.joblib"
+    code, _, _ = run(capsys, "train", str(data), "-o", str(words), "--cv", "3", "--features", "words", "--estimator", "logreg")
+    assert code == 0 and zonenlp.load(words).featurizer_.char_terms_ is None
 
 
 def test_errors_are_messages_not_tracebacks(tmp_path, capsys):

@@ -272,9 +272,17 @@ def _print_scores(scores: dict[str, Any], out: TextIO) -> None:
     )
 
 
+_FEATURE_SETS = {
+    "chars": {"use_words": False, "use_chars": True},
+    "words": {"use_words": True, "use_chars": False},
+    "words+chars": {"use_words": True, "use_chars": True},
+}
+
+
 def _cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     from .classifier import ThemeClassifier
     from .corpus import read_labelled, texts_and_labels
+    from .features import TfidfFeaturizer
     from .persistence import save
 
     records = read_labelled(args.data)
@@ -282,7 +290,8 @@ def _cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     groups = [r.get(args.group_field, i) for i, r in enumerate(records)] if args.group_field else None
     label_order = [l.strip() for l in args.labels.split(",")] if args.labels else None
     model = ThemeClassifier(
-        estimator=args.estimator, C=args.C, cv=args.cv, label_order=label_order, random_state=args.seed
+        featurizer=TfidfFeaturizer(**_FEATURE_SETS[args.features]),
+        estimator=args.estimator, C=args.C, cv=args.cv, label_order=label_order, random_state=args.seed,
     )
     print(f"training on {len(texts)} paragraphs from {', '.join(map(str, args.data))} …", file=out)
     model.fit(texts, label_lists, groups=groups)
@@ -451,8 +460,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
     train.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="where to write the model: .npz (safe format, loads without scikit-learn) or .joblib")
-    train.add_argument("--estimator", choices=("logreg", "svm", "nb"), default="logreg", help="classifier (default: %(default)s)")
-    train.add_argument("--C", type=float, default=10.0, help="inverse regularisation for logreg/svm (default: %(default)s)")
+    # defaults: the shipped model's configuration (benchmarks/results/model_selection.md)
+    train.add_argument("--features", choices=tuple(_FEATURE_SETS), default="chars", help="TF-IDF over character 1-3-grams, "
+                       "word 1-2-grams of the domain tokenizer, or both (default: %(default)s; chars needs no segmentation)")
+    train.add_argument("--estimator", choices=("logreg", "svm", "nb"), default="svm", help="classifier (default: %(default)s)")
+    train.add_argument("--C", type=float, default=1.0, help="inverse regularisation for logreg/svm (default: %(default)s)")
     train.add_argument("--cv", type=int, default=5, help="folds for choosing thresholds (default: %(default)s)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     train.add_argument("--labels", metavar="A,B,…", help="label order (default: sorted labels of the data)")
