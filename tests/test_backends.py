@@ -58,6 +58,28 @@ def test_backend_errors(monkeypatch):
         with pytest.raises(zonenlp.ZonenlpError, match=r"zonenlp\[fast\]"):
             zonenlp.Tokenizer(backend="rjieba", extra_words=["未缓存"]).tokenize("招商")
         assert zonenlp.load().backend == "jieba"  # auto falls back
+        with pytest.raises(zonenlp.ZonenlpError, match=r"zonenlp\[fast\]"):
+            zonenlp.load(backend="rjieba")  # asked for outright: refused at load, not at the first keyword
+    finally:
+        _build_engine.cache_clear()
+
+
+def test_use_backend_checks_the_name_and_builds_no_dictionary():
+    from zonenlp.tokenizer import _build_engine
+
+    model = zonenlp.load(backend="jieba")
+    with pytest.raises(zonenlp.InputValueError, match="backend"):
+        model.use_backend("hanlp")
+    assert model.backend == "jieba"
+    _build_engine.cache_clear()
+    try:
+        model.use_backend("rjieba")
+        assert model.backend == "rjieba" and _build_engine.cache_info().currsize == 0  # built when first needed
+        model.predict(["园区签约项目5个"])
+        if model.featurizer_.word_terms_ is None:  # a model of characters segments nothing to predict
+            assert _build_engine.cache_info().currsize == 0
+        assert model.featurizer_.tokenizer.tokenize("招商引资")
+        assert _build_engine.cache_info().currsize == 1
     finally:
         _build_engine.cache_clear()
 

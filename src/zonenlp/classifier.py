@@ -23,7 +23,7 @@ from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDat
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, SparseRows, TfidfFeaturizer
 from .parallel import proba_batches, proba_ranges, resolve_jobs
 from .text import check_positive_int, check_text, check_texts
-from .tokenizer import Tokenizer
+from .tokenizer import Tokenizer, require_backend
 
 # scikit-learn is imported inside the methods that train: a loaded model
 # predicts with numpy alone (see LinearForm), which keeps the start fast.
@@ -302,8 +302,8 @@ class ThemeClassifier(Estimator):
         self._check_fitted()
         current = self.featurizer_._tokenizer()
         if backend != current.backend:
+            require_backend(backend)  # an unknown or missing backend fails here, not at the next predict
             self.featurizer_.tokenizer = Tokenizer(**{**current.settings(), "backend": backend})
-            self.featurizer_.tokenizer._engine()  # an unknown or missing backend fails here, not at the next predict
         return self
 
     @property

@@ -8,6 +8,7 @@ construction or import time.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import re
 import threading
@@ -112,6 +113,18 @@ def _read_user_dict(user_dict: str | Path | None) -> list[tuple[str, str | None]
 _engine_lock = threading.Lock()
 
 
+_FAST_EXTRA = "the rjieba backend needs the fast extra: pip install 'zonenlp[fast]'"
+
+
+def require_backend(backend: str) -> None:
+    """Fail now, with a clear error, if ``backend`` is unknown or not installed;
+    without building its dictionary (which happens on first segmentation)."""
+    if backend not in BACKENDS:
+        raise InputValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "rjieba" and importlib.util.find_spec("rjieba") is None:
+        raise ZonenlpError(_FAST_EXTRA)
+
+
 @lru_cache(maxsize=8)
 def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], backend: str = "jieba") -> tuple[Any, frozenset[str]]:
     """A segmenter with the domain dictionary loaded, and the domain words.
@@ -128,9 +141,7 @@ def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], backend: 
             try:
                 import rjieba
             except ImportError:
-                raise ZonenlpError(
-                    "the rjieba backend needs the fast extra: pip install 'zonenlp[fast]'"
-                ) from None
+                raise ZonenlpError(_FAST_EXTRA) from None
             fast = rjieba.Jieba()
             for word, tag in entries:
                 fast.add_word(word, None, tag)
@@ -482,8 +493,7 @@ class Tokenizer:
         if self._segmenter is None:
             with self._lock:
                 if self._segmenter is None:
-                    if self.backend not in BACKENDS:
-                        raise InputValueError(f"backend must be one of {BACKENDS}, got {self.backend!r}")
+                    require_backend(self.backend)
                     extra = tuple(check_text(w, where="extra word") for w in self.extra_words)
                     user_dict = str(self.user_dict) if self.user_dict is not None else None
                     self._segmenter, self._domain_words = _build_engine(user_dict, extra, self.backend)
