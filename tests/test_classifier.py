@@ -1,4 +1,5 @@
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -197,3 +198,17 @@ def test_theme_keywords_of_a_character_model_are_dictionary_words(tiny_corpus):
     assert "招商" in [term for term, _ in top["investment"]]
     with pytest.raises(InputValueError):
         model.theme_keywords(0)
+
+
+def test_explain_of_a_character_model_names_the_words_of_the_text(tiny_corpus):
+    texts, labels = tiny_corpus
+    model = ThemeClassifier(
+        featurizer=TfidfFeaturizer(use_words=False), threshold=0.5, label_order=("investment", "talent")
+    ).fit(texts, labels)
+    text = "湘潭高新区召开招商引资推介会，现场签约项目12个"
+    terms = dict(model.explain(text, k=20)["investment"])
+    assert "招商引资" in terms and not {"招商", "商引", "引资"} & set(terms)  # one word, not its n-grams
+    tokens = model.featurizer_._tokenizer().tokenize(text)
+    seen_as = re.sub(r"\d+", "0", text)  # how character n-grams see the text
+    assert all(term in tokens or term in seen_as for term in terms)  # words, or n-grams across two words
+    assert list(terms.values()) == sorted(terms.values(), reverse=True) and min(terms.values()) > 0

@@ -23,7 +23,7 @@ from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDat
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, SparseRows, TfidfFeaturizer
 from .parallel import proba_batches, proba_ranges, resolve_jobs
 from .text import check_positive_int, check_text, check_texts
-from .tokenizer import Tokenizer, require_backend
+from .tokenizer import _DIGIT_RUNS, Tokenizer, require_backend
 
 # scikit-learn is imported inside the methods that train: a loaded model
 # predicts with numpy alone (see LinearForm), which keeps the start fast.
@@ -610,10 +610,30 @@ class ThemeClassifier(Estimator):
         terms.sort(key=lambda entry: -entry[1])  # credited n-grams can reorder the terms
         return [(term, round(weight, 4)) for term, weight in terms]
 
+    def _by_word(self, text: str, contributions: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Character n-gram contributions summed by the words of ``text`` that hold them.
+
+        An n-gram inside several distinct words is shared among them equally;
+        one that spans a word boundary (目0个 of 项目12个) keeps its own name.
+        """
+        words = list(dict.fromkeys(self.featurizer_._tokenizer().tokenize(text)))
+        # n-grams see digits as 0 and letters in lower case (see TfidfFeaturizer.analyze)
+        seen_as = [_DIGIT_RUNS.sub("0", word.lower()) for word in words]
+        totals: dict[str, float] = {}
+        for name, weight in zip(names.tolist(), contributions.tolist()):
+            gram = self._term(name)
+            holders = [word for word, form in zip(words, seen_as) if gram in form] or [gram]
+            for holder in holders:
+                totals[holder] = totals.get(holder, 0.0) + weight / len(holders)
+        return np.array(list(totals.values())), np.array(list(totals), dtype=object)
+
     def explain(self, text: str, k: int = 5) -> dict[str, list[tuple[str, float]]]:
         """For each theme predicted for ``text``, the ``k`` terms that pushed it
         most towards that theme, with their weights (feature value x model weight).
 
+        For a model of character n-grams (the shipped one) the terms are the
+        words of ``text``, each with the summed weight of the n-grams inside it,
+        so that 招商引资 is one term and not 招商, 商引 and 引资.
         Returns ``{}`` when no theme is predicted.
         """
         self._check_fitted()
@@ -627,8 +647,10 @@ class ThemeClassifier(Estimator):
         out = {}
         for theme in self._labels_from_proba(proba)[0]:
             j = list(self.classes_).index(theme)
-            contributions = row.data * self.coef_[j, row.indices]
-            out[theme] = self._top_terms(contributions, names[row.indices], k)
+            contributions, terms = row.data * self.coef_[j, row.indices], names[row.indices]
+            if self.featurizer_.word_terms_ is None:
+                contributions, terms = self._by_word(text, contributions, terms)
+            out[theme] = self._top_terms(contributions, terms, k)
         return out
 
     def theme_keywords(self, k: int = 20) -> dict[str, list[tuple[str, float]]]:
