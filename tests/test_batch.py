@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from zonenlp import InputTypeError, InputValueError, keywords
-from zonenlp.batch import RecordReader, Unreadable, detect_encoding, run_batch, tag_chunks, tag_values
+from zonenlp.batch import RecordReader, Unreadable, detect_encoding, run_batch, tag_chunks, tag_texts, tag_values
 from zonenlp.cli import main
 
 from conftest import ROOT, SEED_PAGE
@@ -390,3 +390,17 @@ def test_usage_errors(tmp_path, capsys, mixed_jsonl):
     assert code == 2 and "No such file or directory" in err
     with pytest.raises(SystemExit):
         main(["batch", str(mixed_jsonl), "-o", str(tmp_path / "o.jsonl"), "--chunk-size", "0"])
+
+
+def test_tag_texts_gives_tags_and_scored_keywords_in_order_on_any_number_of_processes(shipped_model):
+    from zonenlp.batch import keyword_extractor
+
+    texts = corpus_texts(45) + ["   "]  # blank: no themes, no keywords
+    one = list(tag_texts(shipped_model, texts, k=3, batch_size=7))
+    assert [tag for tag, _ in one] == shipped_model.tag(texts)
+    extractor = keyword_extractor(shipped_model)
+    assert [keys for _, keys in one] == [extractor.extract(t, 3) for t in texts]
+    assert all(1 <= len(keys) <= 3 for _, keys in one[:-1]) and one[-1][1] == []
+    assert list(tag_texts(shipped_model, texts, k=3, batch_size=7, n_jobs=2)) == one
+    with pytest.raises(InputTypeError, match=r"texts\[9\]"):  # refused before any process starts
+        list(tag_texts(shipped_model, texts[:9] + [None] + texts[:5], n_jobs=2, batch_size=4))

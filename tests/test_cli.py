@@ -153,3 +153,9 @@ def test_tag_keywords_use_the_models_tokenizer(tmp_path, capsys, tiny_corpus):
     page.write_text("招商局驻点上海开展云上推介活动，云上推介已洽谈在谈项目20个。\n", encoding="utf-8")
     code, out, _ = run(capsys, "tag", str(page), "--lines", "--format", "jsonl", "--model", str(tmp_path / "m.npz"))
     assert code == 0 and "云上推介" in json.loads(out)["keywords"][0]
+
+
+def test_tag_on_two_processes_prints_what_one_prints(capsys):
+    _, one, _ = run(capsys, "tag", str(SEED_PAGE), "--format", "jsonl")
+    code, two, _ = run(capsys, "tag", str(SEED_PAGE), "--format", "jsonl", "--jobs", "2")
+    assert code == 0 and two == one and len(one.splitlines()) > 40

@@ -438,6 +438,16 @@ def _tag_chunk(state: tuple[Any, Any], chunk: list[object], k: int, with_figures
     return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=extractor)
 
 
+def _warm_state(model: Any, jobs: int) -> tuple[Any, Any]:
+    """The model and its keyword extractor; for ``jobs > 1`` with the segmenter and
+    tables built here, so that forked workers inherit them."""
+    extractor = keyword_extractor(model)
+    if jobs > 1:
+        model.predict_proba(["预热"])
+        extractor.extract("预热", 1)
+    return model, extractor
+
+
 def tag_chunks(
     model: Any, chunks: Iterable[list[object]], *, k: int = 5, with_figures: bool = False, n_jobs: int | None = None
 ) -> Iterator[list[dict[str, Any]]]:
@@ -448,11 +458,32 @@ def tag_chunks(
 
     check_positive_int(k, "k")
     jobs = resolve_jobs(n_jobs)
-    extractor = keyword_extractor(model)
-    if jobs > 1:  # segmenter and tables built here, so that forked workers inherit them
-        model.predict_proba(["预热"])
-        extractor.extract("预热", 1)
-    yield from map_batches((model, extractor), partial(_tag_chunk, k=k, with_figures=with_figures), chunks, jobs)
+    state = _warm_state(model, jobs)
+    yield from map_batches(state, partial(_tag_chunk, k=k, with_figures=with_figures), chunks, jobs)
+
+
+def _tag_texts(state: tuple[Any, Any], texts: list[str], k: int) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
+    model, extractor = state
+    return [(tag, extractor.extract(text, k)) for tag, text in zip(model.tag(texts), texts)]
+
+
+def tag_texts(
+    model: Any, texts: Sequence[str], *, k: int = 5, n_jobs: int | None = None, batch_size: int = 200
+) -> Iterator[tuple[dict[str, Any], list[tuple[str, float]]]]:
+    """For each text, in order: its tag (as ``model.tag`` gives it) and its ``k``
+    best keywords with their scores, both computed on ``n_jobs`` processes
+    (what ``zonenlp tag`` prints). Every text is checked here first, so that an
+    error names its index in ``texts``."""
+    from .parallel import map_batches, resolve_jobs
+
+    check_positive_int(k, "k")
+    check_positive_int(batch_size, "batch_size")
+    jobs = resolve_jobs(n_jobs)
+    limit = text_limit(model)
+    checked = [check_text(text, where=f"texts[{index}]", max_chars=limit) for index, text in enumerate(texts)]
+    batches = (checked[start : start + batch_size] for start in range(0, len(checked), batch_size))
+    for results in map_batches(_warm_state(model, jobs), partial(_tag_texts, k=k), batches, jobs):
+        yield from results
 
 
 def frame_with_tags(df: Any, results: Sequence[dict[str, Any]], labels: Sequence[str]) -> Any:

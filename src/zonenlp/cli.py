@@ -86,20 +86,19 @@ def _units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
 
 
 def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
-    from .batch import keyword_extractor
+    from .batch import tag_texts
     from .persistence import load
 
     units = _units(_read_input(args.file), args.lines)
     model = load(args.model)
-    stream = model.tag_many((p for _, _, p in units), n_jobs=args.jobs)
-    tags = list(_with_progress(stream, len(units)))
-    extractor = keyword_extractor(model)  # the model's tokenizer, as `zonenlp batch` and analyze() use
+    # themes and keywords (with the model's tokenizer, as `zonenlp batch` and analyze() use) on --jobs processes
+    stream = tag_texts(model, [p for _, _, p in units], k=args.k, n_jobs=args.jobs)
     rows = []
-    for index, ((article, title, text), tag) in enumerate(zip(units, tags), 1):
+    for index, ((article, title, text), (tag, keywords)) in enumerate(zip(units, _with_progress(stream, len(units))), 1):
         row: dict[str, Any] = {"index": index}
         if not args.lines:
             row.update({"article": article, "title": title})
-        row.update({"text": text, "themes": tag["themes"], "scores": tag["scores"], "keywords": extractor.extract(text, args.k)})
+        row.update({"text": text, "themes": tag["themes"], "scores": tag["scores"], "keywords": keywords})
         rows.append(row)
     if args.format == "jsonl":
         _print_jsonl(rows, out)
