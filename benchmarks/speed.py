@@ -133,6 +133,7 @@ def main() -> None:
         import rjieba
 
         tokenizers["rjieba.cut"] = rjieba.cut
+        tokenizers["zonenlp Tokenizer (rjieba backend)"] = zonenlp.Tokenizer(backend="rjieba").tokenize
     except ImportError:
         pass
     for tokenize in tokenizers.values():
