@@ -38,6 +38,21 @@ def test_prediction_parity_on_the_whole_corpus():
     assert same / len(CORPUS) >= 0.995
 
 
+def test_prediction_parity_of_a_model_with_words():
+    """The shipped model reads characters, so its parity says nothing about segmentation;
+    a model of words depends on every token, and must agree as well."""
+    import copy
+
+    from zonenlp.corpus import read_labelled, texts_and_labels
+
+    texts, labels = texts_and_labels(read_labelled(ROOT / "data" / "themes" / "train.jsonl"))
+    words = zonenlp.ThemeClassifier(featurizer=zonenlp.TfidfFeaturizer(use_chars=False), threshold=0.5).fit(texts, labels)
+    assert words.backend == "jieba"
+    fast = copy.deepcopy(words).use_backend("rjieba")
+    same = sum(a == b for a, b in zip(words.predict(CORPUS), fast.predict(CORPUS)))
+    assert same / len(CORPUS) >= 0.995
+
+
 def test_load_picks_the_fast_backend_when_the_manifest_vouches_for_it(tmp_path):
     assert zonenlp.load().backend == "rjieba"
     assert zonenlp.read_manifest()["notes"]["backend_parity"]["rjieba"]["prediction_agreement"] >= 0.995
