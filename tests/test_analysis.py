@@ -64,3 +64,20 @@ def test_keywords_come_from_the_models_tokenizer(tiny_corpus):
     terms = [term for term, _ in article.paragraphs[0].keywords]
     assert "云上推介" in terms  # one word only in this model's dictionary (the default's is 云上 + 推介)
     assert terms == tag_values(model, [paragraph], k=3)[0]["keywords"]
+
+
+def test_without_a_model_the_shipped_one_is_loaded_once(seed_page_text, monkeypatch, page):
+    from zonenlp import analysis, persistence
+
+    loads = []
+    real_load = persistence.load
+    monkeypatch.setattr(persistence, "load", lambda *a, **kw: loads.append(1) or real_load(*a, **kw))
+    analysis._shipped_tagger.cache_clear()
+    try:
+        first = analyze(seed_page_text)
+        second = analyze(seed_page_text)
+    finally:
+        analysis._shipped_tagger.cache_clear()
+    assert len(loads) == 1
+    as_json = [json.dumps([a.as_dict() for a in articles], ensure_ascii=False) for articles in (first, second, page)]
+    assert as_json[0] == as_json[1] == as_json[2]  # the same as with the model passed in

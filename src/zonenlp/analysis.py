@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .quantities import Figure, figures
@@ -90,22 +91,33 @@ def _headline_figures(paragraphs: list[TaggedParagraph]) -> list[Figure]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _shipped_tagger() -> tuple[Any, Any]:
+    """The shipped model and its keyword extractor, loaded on the first
+    :func:`analyze` without a model and kept for the next pages: loading takes
+    longer than analysing a page. Never handed out, so no caller can change it."""
+    from .batch import keyword_extractor
+    from .persistence import load
+
+    model = load()
+    return model, keyword_extractor(model)
+
+
 def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[ArticleAnalysis]:
     """Read ``text`` as a page (:func:`zonenlp.read_page`), tag every content
-    paragraph with ``model`` (default: the shipped model), and summarise each
-    article: theme shares, keywords, zones and headline figures.
+    paragraph with ``model`` (default: the shipped model, loaded once and kept),
+    and summarise each article: theme shares, keywords, zones and headline figures.
 
     ``k`` is the number of keywords per paragraph (an article gets ``2 * k``).
     A text over ``max_chars`` characters raises :class:`~zonenlp.errors.InputValueError`.
     """
     check_text(text, max_chars=max_chars)
     if model is None:
-        from .persistence import load
+        model, extractor = _shipped_tagger()
+    else:
+        from .batch import keyword_extractor
 
-        model = load()
-    from .batch import keyword_extractor
-
-    extractor = keyword_extractor(model)  # the model's tokenizer: keywords as `zonenlp batch` gives them
+        extractor = keyword_extractor(model)  # the model's tokenizer: keywords as `zonenlp batch` gives them
     articles = read_page(text, max_chars=max_chars)
     all_paragraphs = [p for a in articles for p in a.paragraphs]
     tags = iter(model.tag(all_paragraphs) if all_paragraphs else [])
