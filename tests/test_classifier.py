@@ -115,6 +115,11 @@ def test_explain_names_the_terms_that_drove_each_theme(tiny_model):
     assert tiny_model.explain("全区地区生产总值增长6%") == {}
     with pytest.raises(InputValueError):
         tiny_model.explain(text, k=0)
+    with pytest.raises(InputTypeError, match=r"^text must be str"):
+        tiny_model.explain(None)
+    limit = tiny_model.featurizer_._tokenizer().max_chars
+    with pytest.raises(InputValueError, match=r"^text is"):  # this text, not "texts[0]" of a list the caller never made
+        tiny_model.explain("招" * (limit + 1))
 
 
 def test_theme_keywords(tiny_model):

@@ -640,8 +640,7 @@ class ThemeClassifier(Estimator):
         Returns ``{}`` when no theme is predicted.
         """
         self._check_fitted()
-        if not isinstance(text, str):
-            raise InputTypeError(f"text must be str, got {type(text).__name__}")
+        check_text(text, max_chars=self.featurizer_._tokenizer().max_chars)  # named "text", not "texts[0]"
         check_positive_int(k, "k")
         if self.coef_ is None:
             raise NotImplementedError("explain needs an estimator with linear weights (coef_)")
