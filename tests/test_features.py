@@ -109,11 +109,12 @@ def test_lookup_table_finds_every_key_and_no_other():
     assert (table.get(np.zeros(0, dtype=np.int64)) == np.zeros(0)).all()
 
 
-def test_rows_do_not_depend_on_how_a_batch_is_sliced(tiny_corpus, monkeypatch):
+@pytest.mark.parametrize("settings", [{}, {"use_words": False}, {"use_chars": False}, {"lexicon_weight": 0.5}])
+def test_rows_do_not_depend_on_how_a_batch_is_sliced(tiny_corpus, monkeypatch, settings):
     from zonenlp import features
 
     texts, _ = tiny_corpus
-    featurizer = TfidfFeaturizer().fit(texts)
+    featurizer = TfidfFeaturizer(**settings).fit(texts)
     docs = featurizer.analyze(texts + ["招商" * 40, "", "人才"])  # one text longer than the small limit below
     whole = featurizer.transform_rows(docs)
     monkeypatch.setattr(features, "_SLICE_ITEMS", 30)
