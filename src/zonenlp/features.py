@@ -504,7 +504,8 @@ class TfidfFeaturizer(Estimator):
         if self.char_weight != 1.0:
             values[is_char] *= np.float32(self.char_weight)
         if self.lexicon_weight:  # the last columns: append them, then restore the row order
-            counts = np.array([d.lexicon for d in docs], dtype=np.float32).reshape(n_rows, -1)
+            # the lexicon's width, not -1: a slice of no rows has none to infer it from
+            counts = np.array([d.lexicon for d in docs], dtype=np.float32).reshape(n_rows, len(load_theme_lexicon()))
             lex_rows, lex_columns = np.nonzero(counts)
             lex_values = (np.log1p(counts[lex_rows, lex_columns]) * self.lexicon_weight).astype(np.float32)
             order = np.argsort(np.concatenate([row, lex_rows]), kind="stable")
