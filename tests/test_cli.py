@@ -98,8 +98,9 @@ def test_train_and_evaluate(tmp_path, capsys):
     assert code == 0 and model.exists() and "macro F1" in out
     code, out, _ = run(capsys, "evaluate", str(data), "--model", str(model), "--format", "json")
     assert code == 0 and json.loads(out)["n"] == len(TINY)
-    featurizer = zonenlp.load(model).featurizer_
-    assert featurizer.word_terms_ is None and featurizer.char_terms_ is not None  # the shipped configuration
+    trained, shipped = zonenlp.load(model), zonenlp.read_manifest()["notes"]["config"]
+    assert trained.featurizer_.word_terms_ is None and trained.featurizer_.char_terms_ is not None
+    assert (trained.estimator, trained.C) == (shipped["classifier"]["estimator"], shipped["classifier"]["C"])  # the shipped configuration
     words = tmp_path / "w.joblib"
     code, _, _ = run(capsys, "train", str(data), "-o", str(words), "--cv", "3", "--features", "words", "--estimator", "logreg")
     assert code == 0 and zonenlp.load(words).featurizer_.char_terms_ is None

@@ -205,10 +205,11 @@ class ThemeClassifier(Estimator):
     ----------
     featurizer:
         A :class:`~zonenlp.features.TfidfFeaturizer` (cloned at fit); ``None``
-        uses the default word + character TF-IDF. The shipped model is
-        ``ThemeClassifier(featurizer=TfidfFeaturizer(use_words=False),
-        estimator="svm", C=1.0)``: characters only, which predicts as well
-        by cross-validation and segments nothing (``zonenlp train``'s default).
+        uses the default word + character TF-IDF. The shipped model reads
+        characters only (``TfidfFeaturizer(use_words=False)``), which predicts
+        as well by cross-validation and segments nothing; its whole
+        configuration is in its manifest (``zonenlp.read_manifest()["notes"]["config"]``)
+        and is ``zonenlp train``'s default.
     estimator:
         ``"logreg"`` (logistic regression), ``"svm"`` (linear SVM with sigmoid
         calibration), ``"nb"`` (complement naive Bayes), or any scikit-learn

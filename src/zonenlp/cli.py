@@ -278,11 +278,27 @@ _FEATURE_SETS = {
 }
 
 
+def _shipped_configuration() -> tuple[str, str, float]:
+    """(features, estimator, C) of the shipped model, from its manifest."""
+    from .persistence import read_manifest
+
+    config = read_manifest()["notes"]["config"]
+    featurizer = config["featurizer"]
+    features = next(name for name, flags in _FEATURE_SETS.items() if all(featurizer.get(k) == v for k, v in flags.items()))
+    return features, config["classifier"]["estimator"], float(config["classifier"].get("C", 1.0))
+
+
 def _cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     from .classifier import ThemeClassifier
     from .corpus import read_labelled, texts_and_labels
     from .features import TfidfFeaturizer
     from .persistence import save
+
+    if None in (args.features, args.estimator, args.C):
+        features, estimator, c = _shipped_configuration()
+        args.features = args.features or features
+        args.estimator = args.estimator or estimator
+        args.C = args.C if args.C is not None else c
 
     records = read_labelled(args.data)
     texts, label_lists = texts_and_labels(records)
@@ -292,7 +308,8 @@ def _cmd_train(args: argparse.Namespace, out: TextIO) -> int:
         featurizer=TfidfFeaturizer(**_FEATURE_SETS[args.features]),
         estimator=args.estimator, C=args.C, cv=args.cv, label_order=label_order, random_state=args.seed,
     )
-    print(f"training on {len(texts)} paragraphs from {', '.join(map(str, args.data))} …", file=out)
+    print(f"training on {len(texts)} paragraphs from {', '.join(map(str, args.data))} "
+          f"({args.features}, {args.estimator}, C={args.C:g}) …", file=out)
     model.fit(texts, label_lists, groups=groups)
     manifest = save(model, args.output, notes={"trained_by": "zonenlp train", "data": [str(p) for p in args.data]})
     if model.cv_scores_ is not None:
@@ -459,11 +476,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
     train.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="where to write the model: .npz (safe format, loads without scikit-learn) or .joblib")
-    # defaults: the shipped model's configuration (benchmarks/results/model_selection.md)
-    train.add_argument("--features", choices=tuple(_FEATURE_SETS), default="chars", help="TF-IDF over character 1-3-grams, "
-                       "word 1-2-grams of the domain tokenizer, or both (default: %(default)s; chars needs no segmentation)")
-    train.add_argument("--estimator", choices=("logreg", "svm", "nb"), default="svm", help="classifier (default: %(default)s)")
-    train.add_argument("--C", type=float, default=1.0, help="inverse regularisation for logreg/svm (default: %(default)s)")
+    # defaults: the shipped model's configuration, as its manifest records it
+    train.add_argument("--features", choices=tuple(_FEATURE_SETS), help="TF-IDF over character 1-3-grams, "
+                       "word 1-2-grams of the domain tokenizer, or both (default: the shipped model's; chars needs no segmentation)")
+    train.add_argument("--estimator", choices=("logreg", "svm", "nb"), help="classifier (default: the shipped model's)")
+    train.add_argument("--C", type=float, help="inverse regularisation for logreg/svm (default: the shipped model's)")
     train.add_argument("--cv", type=int, default=5, help="folds for choosing thresholds (default: %(default)s)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     train.add_argument("--labels", metavar="A,B,…", help="label order (default: sorted labels of the data)")
