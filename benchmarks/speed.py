@@ -229,6 +229,11 @@ def main() -> None:
         f" --{k} {v}" for k, v in (("paragraphs", args.paragraphs), ("repeats", args.repeats)) if v != parser.get_default(k)
     )
     naive_speed = throughput["naive"]
+    config = zonenlp.read_manifest()["notes"]["config"]
+    shipped_configuration = ", ".join(
+        [("word + character" if config["featurizer"].get("use_words", True) else "character") + " n-grams",
+         f"{config['classifier']['estimator']} C={config['classifier'].get('C', 1.0):g}"]
+    )
     lines = [
         "# Speed", "",
         f"Command: `{command}` (one run on {os.cpu_count()} cores; one core unless n_jobs says otherwise; {len(texts):,} paragraphs of {mean_chars:.0f} characters on average, "
@@ -239,7 +244,7 @@ def main() -> None:
     base = token_speed["jieba.lcut"]
     lines += [f"| {name} | {speed:.2f} | {speed / base:.2f} |" for name, speed in token_speed.items()]
     lines += ["", "## Tagging, end to end", "",
-              "zonenlp: the shipped model (character 1-3-grams, calibrated SVM), loaded with each tokenizer backend; "
+              f"zonenlp: the shipped model ({shipped_configuration}), loaded with each tokenizer backend; "
               "naive: `jieba.lcut` + `TfidfVectorizer` + `LinearSVC`. Both predict themes only, no keywords.", "",
               "| pipeline | paragraphs/s | × naive |", "|---|---|---|"]
     lines += [f"| {name} | {speed:,.0f} | {speed / naive_speed:.2f} |" for name, speed in throughput.items()]
