@@ -477,10 +477,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
     train.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="where to write the model: .npz (safe format, loads without scikit-learn) or .joblib")
     # defaults: the shipped model's configuration, as its manifest records it
-    train.add_argument("--features", choices=tuple(_FEATURE_SETS), help="TF-IDF over character 1-3-grams, "
-                       "word 1-2-grams of the domain tokenizer, or both (default: the shipped model's; chars needs no segmentation)")
-    train.add_argument("--estimator", choices=("logreg", "svm", "nb"), help="classifier (default: the shipped model's)")
-    train.add_argument("--C", type=float, help="inverse regularisation for logreg/svm (default: the shipped model's)")
+    try:
+        shipped: tuple[Any, ...] = _shipped_configuration()
+    except (ZonenlpError, KeyError, StopIteration):  # no readable manifest: _cmd_train says why, if it is needed
+        shipped = (None, None, None)
+    train.add_argument("--features", choices=tuple(_FEATURE_SETS), default=shipped[0], help="TF-IDF over character "
+                       "1-3-grams, word 1-2-grams of the domain tokenizer, or both (default: the shipped model's, "
+                       "%(default)s; chars needs no segmentation)")
+    train.add_argument("--estimator", choices=("logreg", "svm", "nb"), default=shipped[1],
+                       help="classifier (default: the shipped model's, %(default)s)")
+    train.add_argument("--C", type=float, default=shipped[2],
+                       help="inverse regularisation for logreg/svm (default: the shipped model's, %(default)s)")
     train.add_argument("--cv", type=int, default=5, help="folds for choosing thresholds (default: %(default)s)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     train.add_argument("--labels", metavar="A,B,…", help="label order (default: sorted labels of the data)")
