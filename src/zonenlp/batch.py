@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import InputTypeError, InputValueError
-from .text import DEFAULT_MAX_CHARS, check_positive_int, check_text, normalize
+from .text import DEFAULT_MAX_CHARS, check_positive_int, check_text, check_texts, normalize
 
 __all__ = [
     "RecordReader",
@@ -479,8 +479,7 @@ def tag_texts(
     check_positive_int(k, "k")
     check_positive_int(batch_size, "batch_size")
     jobs = resolve_jobs(n_jobs)
-    limit = text_limit(model)
-    checked = [check_text(text, where=f"texts[{index}]", max_chars=limit) for index, text in enumerate(texts)]
+    checked = check_texts(texts, max_chars=text_limit(model))
     batches = (checked[start : start + batch_size] for start in range(0, len(checked), batch_size))
     for results in map_batches(_warm_state(model, jobs), partial(_tag_texts, k=k), batches, jobs):
         yield from results

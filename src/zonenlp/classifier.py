@@ -506,9 +506,8 @@ class ThemeClassifier(Estimator):
         if jobs == 1 or len(texts) <= batch_size:
             chunks = [self._proba_of_batch(texts[s : s + batch_size], s) for s in range(0, len(texts), batch_size)]
         else:
-            limit = self.featurizer_._tokenizer().max_chars
-            for index, text in enumerate(texts):  # refuse here, with the right index, not in a worker
-                check_text(text, where=f"texts[{index}]", max_chars=limit)
+            # refuse an over-long text here, with its index, not in a worker
+            check_texts(texts, max_chars=self.featurizer_._tokenizer().max_chars)
             # at least four batches per process, so that none waits long for another's
             # last one; but not so small that the cost of sending a batch dominates
             size = min(batch_size, max(_MIN_SHARED_BATCH, -(-len(texts) // (4 * jobs))))

@@ -66,12 +66,13 @@ def check_text(text: object, *, where: str = "text", max_chars: int | None = DEF
     return text
 
 
-def check_texts(texts: object) -> list[str]:
+def check_texts(texts: object, *, max_chars: int | None = None) -> list[str]:
     """Return ``texts`` as a list of str, or raise :class:`InputTypeError`.
 
     A single ``str`` is refused (it would otherwise be read as a list of
     characters); so is any item that is not a ``str`` — ``None``, NaN, numbers,
-    bytes — with its index in the message.
+    bytes — with its index in the message; with ``max_chars``, so is an item
+    longer than that (:class:`InputValueError`).
     """
     if isinstance(texts, (str, bytes)):
         raise InputTypeError(
@@ -82,7 +83,7 @@ def check_texts(texts: object) -> list[str]:
     except TypeError:
         raise InputTypeError(f"expected a list of texts, got {type(texts).__name__}") from None
     for index, item in enumerate(items):
-        check_text(item, where=f"texts[{index}]", max_chars=None)
+        check_text(item, where=f"texts[{index}]", max_chars=max_chars)
     return items
 
 
