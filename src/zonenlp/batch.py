@@ -441,10 +441,12 @@ def _tag_chunk(state: tuple[Any, Any], chunk: list[object], k: int, with_figures
 def _warm_state(model: Any, jobs: int) -> tuple[Any, Any]:
     """The model and its keyword extractor; for ``jobs > 1`` with the segmenter and
     tables built here, so that forked workers inherit them."""
+    from .parallel import WARM_UP_TEXT, warmed
+
     extractor = keyword_extractor(model)
     if jobs > 1:
-        model.predict_proba(["预热"])
-        extractor.extract("预热", 1)
+        warmed(model)
+        extractor.extract(WARM_UP_TEXT, 1)
     return model, extractor
 
 

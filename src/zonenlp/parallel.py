@@ -82,14 +82,23 @@ def map_batches(
             yield pending.popleft().result()
 
 
+#: What a model (or keyword extractor) is run on before workers start.
+WARM_UP_TEXT = "预热"
+
+
+def warmed(model: Any) -> Any:
+    """``model``, with its segmenter and lookup tables built here, for forked workers to inherit."""
+    model.predict_proba([WARM_UP_TEXT])
+    return model
+
+
 def _proba(model: Any, texts: list[str]) -> np.ndarray:
     return model.predict_proba(texts, batch_size=max(len(texts), 1))
 
 
 def proba_batches(model: Any, batches: Iterable[list[str]], n_jobs: int) -> Iterator[np.ndarray]:
     """The probabilities of each batch of texts, in order, computed by ``n_jobs`` processes."""
-    model.predict_proba(["预热"])  # build the segmenter and lookup tables here, for forked workers to inherit
-    return map_batches(model, _proba, batches, n_jobs)
+    return map_batches(warmed(model), _proba, batches, n_jobs)
 
 
 def _proba_of_range(state: tuple[Any, list[str]], bounds: tuple[int, int]) -> np.ndarray:
@@ -105,6 +114,5 @@ def proba_ranges(model: Any, texts: list[str], size: int, n_jobs: int) -> Iterat
     sent is two integers and the calling process spends its time computing,
     not pickling texts for the workers.
     """
-    model.predict_proba(["预热"])  # as in proba_batches: workers inherit a warm model
     bounds = ((start, min(start + size, len(texts))) for start in range(0, len(texts), size))
-    return map_batches((model, texts), _proba_of_range, bounds, n_jobs)
+    return map_batches((warmed(model), texts), _proba_of_range, bounds, n_jobs)
