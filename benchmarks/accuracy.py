@@ -115,13 +115,12 @@ def main() -> None:
     for split, records in evaluations.items():
         texts, labels = texts_and_labels(records)
         truth = binarize(labels)
-        results = {name: multilabel_scores(truth, predict(texts), THEMES) for name, predict in systems.items()}
+        predictions = {name: predict(texts) for name, predict in systems.items()}
         if split == "seed page":
             shipped = load()
-            seed_truth = truth
-            seed_pred = {name: predict(texts) for name, predict in systems.items()}
-            seed_pred["zonenlp shipped (train+test)"] = shipped.predict_proba(texts) >= shipped.thresholds_
-            results["zonenlp shipped (train+test)"] = multilabel_scores(truth, seed_pred["zonenlp shipped (train+test)"], THEMES)
+            predictions["zonenlp shipped (train+test)"] = shipped.predict_proba(texts) >= shipped.thresholds_
+            seed_truth, seed_pred = truth, predictions  # for the bootstrap below
+        results = {name: multilabel_scores(truth, pred, THEMES) for name, pred in predictions.items()}
         all_scores[split] = results
         out += score_table(f"{split} ({len(records)} paragraphs)", results)
 
