@@ -185,8 +185,7 @@ def main() -> None:
     ceiling = two_core_ceiling(args.repeats)
 
     # where the shipped model's time goes, stage by stage, on the same texts
-    featurizer = fast_model.featurizer_ if "rjieba.cut" in tokenizers else slow_model.featurizer_
-    linear = (fast_model if "rjieba.cut" in tokenizers else slow_model)._linear_form()
+    featurizer, linear = model.featurizer_, model._linear_form()
     batches = [texts[i : i + 500] for i in range(0, len(texts), 500)]  # predict()'s default batch size
     analysed = [featurizer.analyze(b) for b in batches]
     rows = [featurizer.transform_rows(d) for d in analysed]
