@@ -32,6 +32,23 @@ def test_multilabel_and_empty_predictions(tiny_model):
     assert tiny_model.predict(["全区地区生产总值增长6%"]) == [[]]
 
 
+@pytest.mark.parametrize("n_labels", [4, 16])  # 16: too many for one int64 pattern per row
+def test_labels_are_those_over_threshold_most_probable_first(n_labels):
+    rng = np.random.default_rng(0)
+    model = ThemeClassifier()
+    model.classes_ = np.array([f"label{j}" for j in range(n_labels)])
+    model.thresholds_ = rng.uniform(0.2, 0.8, n_labels)
+    proba = rng.choice([0.1, 0.5, 0.9, 0.95], size=(500, n_labels))  # ties, none and several over
+    expected = [
+        [str(model.classes_[j]) for j in sorted(range(n_labels), key=lambda j: (-row[j], j)) if row[j] >= model.thresholds_[j]]
+        for row in proba
+    ]
+    labels = model._labels_from_proba(proba)
+    assert labels == expected and len({len(l) for l in labels}) > 2
+    labels[0].append("changed")  # each row has a list of its own
+    assert "changed" not in labels[1] + model._labels_from_proba(proba)[0]
+
+
 def test_any_label_set_trains():
     texts = ["今天晴朗无云", "明天有大雨", "球队赢得比赛", "运动员打破纪录", "阳光明媚气温高", "比赛进入加时"] * 2
     labels = [["weather"], ["weather"], ["sport"], ["sport"], ["weather"], ["sport"]] * 2
