@@ -70,13 +70,62 @@ def test_one_job_runs_in_this_process():
     assert results == [(os.getpid(), "state", b) for b in range(3)]
 
 
-def test_a_short_input_is_shared_in_smaller_batches_with_the_same_results(shipped_model, seed_set):
-    """1,000 texts with n_jobs=2 are not one batch of 500 per process but several;
-    the figures are one process's up to the last bits of a double (other batches)."""
+@pytest.mark.parametrize("n, size, jobs", [(0, 500, 2), (1, 500, 2), (1000, 500, 2), (10_000, 500, 2), (10_000, 100, 4), (70, 500, 3)])
+def test_tapering_ranges_cover_the_input_shortening_towards_its_end(n, size, jobs):
+    from zonenlp.parallel import SHORTEST_RANGE, tapering_ranges
+
+    bounds = tapering_ranges(n, size, jobs)
+    assert [start for start, _ in bounds] == [stop for _, stop in [(0, 0), *bounds]][:-1]
+    assert (bounds[-1][1] if bounds else 0) == n
+    lengths = [stop - start for start, stop in bounds]
+    assert all(0 < length <= size for length in lengths) and lengths == sorted(lengths, reverse=True)
+    assert all(length >= SHORTEST_RANGE for length in lengths[:-1])
+    if n >= 4 * size * jobs:  # full ranges while much is left, then shorter ones
+        assert lengths[0] == size and lengths[-2] < size
+
+
+def _pid_and_range(state, start, stop):
+    time.sleep(0.01)  # long enough that the worker starts before this process has claimed every range
+    return os.getpid(), state, start, stop
+
+
+def test_ranges_are_claimed_by_both_processes_and_returned_in_order():
+    from zonenlp import parallel
+
+    bounds = [(i, i + 1) for i in range(30)]
+    results = parallel.map_ranges("state", _pid_and_range, bounds, n_jobs=2)
+    assert [(start, stop) for _, _, start, stop in results] == bounds
+    assert {state for _, state, _, _ in results} == {"state"}
+    assert len({pid for pid, _, _, _ in results}) == 2 and os.getpid() in {pid for pid, *_ in results}
+    assert parallel.map_ranges("state", _pid_and_range, bounds[:3], n_jobs=1) == [(os.getpid(), "state", i, i + 1) for i in range(3)]
+
+
+def _fail_at_ten(state, start, stop):
+    time.sleep(0.005)
+    if start == 10:
+        raise ValueError(f"range {start} failed in {'this process' if os.getpid() == state else 'a worker'}")
+    return start
+
+
+def test_an_error_in_either_process_is_raised_here():
+    from zonenlp import parallel
+
+    bounds = [(i, i + 1) for i in range(40)]
+    with pytest.raises(ValueError, match="range 10 failed"):
+        parallel.map_ranges(os.getpid(), _fail_at_ten, bounds, n_jobs=2)
+
+
+def test_a_list_is_shared_in_tapering_ranges_with_one_process_figures(shipped_model, seed_set):
+    """The figures do not depend on which process computed a range: they are those
+    of one process computing the same ranges, and one process's with its default
+    batches up to the last bits of a double (other batches sum in another order)."""
+    from zonenlp.parallel import tapering_ranges
+
     texts = [r["text"] for r in seed_set] * 20
     shared = shipped_model.predict_proba(texts, n_jobs=2)
+    same_ranges = [shipped_model.predict_proba(texts[a:b], batch_size=b - a) for a, b in tapering_ranges(len(texts), 500, 2)]
+    np.testing.assert_array_equal(shared, np.vstack(same_ranges))
     np.testing.assert_allclose(shared, shipped_model.predict_proba(texts), rtol=1e-12, atol=1e-15)
-    np.testing.assert_array_equal(shared, shipped_model.predict_proba(texts, batch_size=125))  # 1000 / (4 * 2) texts a batch
 
 
 def test_spawned_workers_give_the_same_results(tmp_path):

@@ -21,7 +21,7 @@ import numpy as np
 from ._estimator import Estimator
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, SparseRows, TfidfFeaturizer
-from .parallel import proba_batches, proba_ranges, resolve_jobs
+from .parallel import proba_batches, proba_of_list, resolve_jobs
 from .text import check_positive_int, check_text, check_texts
 from .tokenizer import _DIGIT_RUNS, Tokenizer, require_backend
 
@@ -104,11 +104,6 @@ def multilabel_scores(truth: np.ndarray, pred: np.ndarray, labels: Sequence[str]
 #: From this many rows on, the sparse product is scipy's (about 20 times faster
 #: than numpy's gather-and-sum, for a one-off import of about 0.1 s).
 _SCIPY_FROM_ROWS = 64
-
-
-#: The smallest batch that ``predict_proba`` sends to another process when it
-#: splits a short input finer than ``batch_size``.
-_MIN_SHARED_BATCH = 64
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
@@ -508,10 +503,7 @@ class ThemeClassifier(Estimator):
         else:
             # refuse an over-long text here, with its index, not in a worker
             check_texts(texts, max_chars=self.featurizer_._tokenizer().max_chars)
-            # at least four batches per process, so that none waits long for another's
-            # last one; but not so small that the cost of sending a batch dominates
-            size = min(batch_size, max(_MIN_SHARED_BATCH, -(-len(texts) // (4 * jobs))))
-            chunks = list(proba_ranges(self, texts, size, jobs))
+            return proba_of_list(self, texts, batch_size, jobs)
         return np.vstack(chunks) if chunks else np.zeros((0, len(self.classes_)))
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
