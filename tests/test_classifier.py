@@ -49,6 +49,14 @@ def test_labels_are_those_over_threshold_most_probable_first(n_labels):
     assert "changed" not in labels[1] + model._labels_from_proba(proba)[0]
 
 
+def test_a_refit_model_predicts_with_its_new_weights():
+    texts = ["招商签约项目", "人才公寓入住", "招商推介会", "人才引进政策"] * 4
+    first, swapped = [["a"], ["b"], ["a"], ["b"]] * 4, [["b"], ["a"], ["b"], ["a"]] * 4
+    model = ThemeClassifier(threshold=0.5, featurizer=TfidfFeaturizer(min_df=1)).fit(texts, first)
+    assert model.predict(["招商签约"]) == [["a"]]
+    assert model.fit(texts, swapped).predict(["招商签约"]) == [["b"]]  # not the first fit's cached weights
+
+
 def test_any_label_set_trains():
     texts = ["今天晴朗无云", "明天有大雨", "球队赢得比赛", "运动员打破纪录", "阳光明媚气温高", "比赛进入加时"] * 2
     labels = [["weather"], ["weather"], ["sport"], ["sport"], ["weather"], ["sport"]] * 2

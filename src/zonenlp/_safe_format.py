@@ -148,7 +148,7 @@ def read_safe(path: Path) -> Any:
     model.featurizer_ = featurizer
     model.estimators_, form = _import_estimators(config["estimators"], arrays)
     if form is not None:
-        model.__dict__["_linear_cache"] = form  # ThemeClassifier._linear_form's cache, over the same matrix
+        model.__dict__["_linear_cache"] = (model.estimators_, form)  # ThemeClassifier._linear_form's cache, over the same matrix
     model.coef_ = arrays["coef"]
     model.cv_scores_ = config["cv_scores"]
     model.n_train_ = config["n_train"]

@@ -463,9 +463,12 @@ class ThemeClassifier(Estimator):
 
     def _linear_form(self) -> LinearForm | None:
         """The estimators as one weight matrix (None if one of them is not linear)."""
-        if "_linear_cache" not in self.__dict__:
-            self.__dict__["_linear_cache"] = LinearForm.from_estimators(self.estimators_)
-        return self.__dict__["_linear_cache"]
+        # kept with the list it was made from: a refit (or an assigned list) makes it anew
+        estimators, form = self.__dict__.get("_linear_cache", (None, None))
+        if estimators is not self.estimators_:
+            form = LinearForm.from_estimators(self.estimators_)
+            self.__dict__["_linear_cache"] = (self.estimators_, form)
+        return form
 
     def _proba_of_docs(self, docs: Sequence[AnalyzedText]) -> tuple[np.ndarray, SparseRows]:
         rows = self.featurizer_.transform_rows(docs)
