@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from zonenlp import InputTypeError, InputValueError
+from zonenlp import InputTypeError, InputValueError, ThemeClassifier
 from zonenlp.parallel import resolve_jobs
 
 
@@ -84,35 +84,70 @@ def test_tapering_ranges_cover_the_input_shortening_towards_its_end(n, size, job
         assert lengths[0] == size and lengths[-2] < size
 
 
-def _pid_and_range(state, start, stop):
+def _pid_and_range(state, shared, start, stop):
     time.sleep(0.01)  # long enough that the worker starts before this process has claimed every range
-    return os.getpid(), state, start, stop
+    return os.getpid(), state, shared, start, stop
 
 
-def test_ranges_are_claimed_by_both_processes_and_returned_in_order():
-    from zonenlp import parallel
+def test_kept_workers_claim_ranges_with_this_process_and_are_reused():
+    from zonenlp.parallel import KeptWorkers
 
     bounds = [(i, i + 1) for i in range(30)]
-    results = parallel.map_ranges("state", _pid_and_range, bounds, n_jobs=2)
-    assert [(start, stop) for _, _, start, stop in results] == bounds
-    assert {state for _, state, _, _ in results} == {"state"}
-    assert len({pid for pid, _, _, _ in results}) == 2 and os.getpid() in {pid for pid, *_ in results}
-    assert parallel.map_ranges("state", _pid_and_range, bounds[:3], n_jobs=1) == [(os.getpid(), "state", i, i + 1) for i in range(3)]
+    kept = KeptWorkers("state", 2)
+    try:
+        first = kept.map("state", _pid_and_range, "input", bounds)
+        assert [(start, stop) for *_, start, stop in first] == bounds
+        assert {(state, shared) for _, state, shared, _, _ in first} == {("state", "input")}
+        first_pids = {pid for pid, *_ in first}
+        assert len(first_pids) == 2 and os.getpid() in first_pids
+        again = kept.map("state", _pid_and_range, "other input", bounds[:20])
+        assert [(shared, start) for _, _, shared, start, _ in again] == [("other input", i) for i in range(20)]
+        assert {pid for pid, *_ in again} <= first_pids  # the same worker, not a new one
+    finally:
+        kept.close()
+    assert not kept.usable and kept.map("state", _pid_and_range, "input", bounds) is None
 
 
-def _fail_at_ten(state, start, stop):
+def _fail_at_ten(state, shared, start, stop):
     time.sleep(0.005)
     if start == 10:
         raise ValueError(f"range {start} failed in {'this process' if os.getpid() == state else 'a worker'}")
     return start
 
 
-def test_an_error_in_either_process_is_raised_here():
-    from zonenlp import parallel
+def test_an_error_in_either_process_is_raised_here_and_ends_the_workers():
+    from zonenlp.parallel import KeptWorkers
 
-    bounds = [(i, i + 1) for i in range(40)]
+    kept = KeptWorkers(os.getpid(), 2)
     with pytest.raises(ValueError, match="range 10 failed"):
-        parallel.map_ranges(os.getpid(), _fail_at_ten, bounds, n_jobs=2)
+        kept.map(os.getpid(), _fail_at_ten, None, [(i, i + 1) for i in range(40)])
+    assert not kept.usable
+
+
+def test_idle_kept_workers_exit():
+    from zonenlp.parallel import KeptWorkers
+
+    kept = KeptWorkers("state", 2, idle_seconds=0.2)
+    kept.map("state", _pid_and_range, None, [(0, 1), (1, 2)])
+    deadline = time.monotonic() + 10
+    while kept.usable and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not kept.usable
+
+
+def test_a_forked_child_does_not_use_its_parents_workers():
+    import multiprocessing
+
+    from zonenlp.parallel import KeptWorkers
+
+    kept = KeptWorkers("state", 2)
+    try:
+        child = multiprocessing.get_context("fork").Process(target=lambda: os._exit(0 if not kept.usable else 1))
+        child.start()
+        child.join(30)
+        assert child.exitcode == 0 and kept.usable
+    finally:
+        kept.close()
 
 
 def test_a_list_is_shared_in_tapering_ranges_with_one_process_figures(shipped_model, seed_set):
@@ -126,6 +161,41 @@ def test_a_list_is_shared_in_tapering_ranges_with_one_process_figures(shipped_mo
     same_ranges = [shipped_model.predict_proba(texts[a:b], batch_size=b - a) for a, b in tapering_ranges(len(texts), 500, 2)]
     np.testing.assert_array_equal(shared, np.vstack(same_ranges))
     np.testing.assert_allclose(shared, shipped_model.predict_proba(texts), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(shipped_model.predict_proba(texts[::-1], n_jobs=2)[::-1], shared)  # a second call, new texts
+
+
+def test_a_model_keeps_its_workers_until_what_they_copied_changes(tiny_corpus):
+    import pickle
+
+    texts, labels = tiny_corpus
+    many = texts * (600 // len(texts) + 1)
+    model = ThemeClassifier(cv=3).fit(texts, labels)
+    model.predict(many, n_jobs=2)
+    kept = model.__dict__["_kept_workers"]
+    model.predict(many, n_jobs=2)
+    assert model.__dict__["_kept_workers"] is kept  # reused
+    assert "_kept_workers" not in pickle.loads(pickle.dumps(model)).__dict__
+    swapped = [["talent"] if l == ["investment"] else ["investment"] if l == ["talent"] else l for l in labels]
+    model.fit(texts, swapped)  # the workers hold the first fit: a call must not use them
+    np.testing.assert_allclose(model.predict_proba(many, n_jobs=2), model.predict_proba(many), rtol=1e-12, atol=1e-15)
+    assert model.__dict__["_kept_workers"] is not kept and not kept.usable
+    refit = model.__dict__["_kept_workers"]
+    model.use_backend("rjieba" if model.backend == "jieba" else "jieba")
+    model.predict(many, n_jobs=2)
+    assert model.__dict__["_kept_workers"] is not refit and not refit.usable
+    last = model.__dict__["_kept_workers"]
+    assert model.release_workers() is model and not last.usable and "_kept_workers" not in model.__dict__
+
+
+def test_calls_from_two_threads_at_once_give_one_process_figures(shipped_model, seed_set):
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [r["text"] for r in seed_set] * 30
+    expected = shipped_model.predict_proba(texts)
+    with ThreadPoolExecutor(2) as threads:
+        results = list(threads.map(lambda _: shipped_model.predict_proba(texts, n_jobs=2), range(4)))
+    for result in results:
+        np.testing.assert_allclose(result, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_spawned_workers_give_the_same_results(tmp_path):

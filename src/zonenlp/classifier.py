@@ -21,7 +21,7 @@ import numpy as np
 from ._estimator import Estimator
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, SparseRows, TfidfFeaturizer
-from .parallel import proba_batches, proba_of_list, resolve_jobs
+from .parallel import KeptWorkers, kept_proba, proba_batches, resolve_jobs, warmed
 from .text import check_positive_int, check_text, check_texts
 from .tokenizer import _DIGIT_RUNS, Tokenizer, require_backend
 
@@ -459,6 +459,7 @@ class ThemeClassifier(Estimator):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("_linear_cache", None)  # derived from estimators_: rebuilt on first use, not stored
+        state.pop("_kept_workers", None)  # processes of this interpreter: a copy starts its own
         return state
 
     def _linear_form(self) -> LinearForm | None:
@@ -491,23 +492,52 @@ class ThemeClassifier(Estimator):
         """Probability of each label for each text, shape ``(n, len(self.labels))``.
 
         Texts are featurized ``batch_size`` at a time, so memory stays bounded
-        however many there are; ``n_jobs`` processes (``-1``: one per core),
-        this one and workers that each receive the model once, share the
-        batches. A text that is empty after normalization (blank, only
-        invisible characters) has probability 0 for every label: there is
-        nothing in it to be about.
+        however many there are. With ``n_jobs`` (``-1``: one per core) and more
+        than ``batch_size`` texts, this process and ``n_jobs - 1`` workers share
+        the batches. The first such call starts the workers with a copy of the
+        model; later calls reuse them and send only their texts. They exit after
+        60 s without a call (``zonenlp.parallel.KEPT_IDLE_SECONDS``) or on
+        :meth:`release_workers`; a refit or :meth:`use_backend` starts new ones. A text that is empty after
+        normalization (blank, only invisible characters) has probability 0 for
+        every label: there is nothing in it to be about.
         """
         self._check_fitted()
         texts = check_texts(texts)
         check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)
-        if jobs == 1 or len(texts) <= batch_size:
-            chunks = [self._proba_of_batch(texts[s : s + batch_size], s) for s in range(0, len(texts), batch_size)]
-        else:
+        if jobs > 1 and len(texts) > batch_size:
             # refuse an over-long text here, with its index, not in a worker
             check_texts(texts, max_chars=self.featurizer_._tokenizer().max_chars)
-            return proba_of_list(self, texts, batch_size, jobs)
+            proba = kept_proba(self._workers_for(jobs), self, texts, batch_size)
+            if proba is not None:
+                return proba
+            # None: another thread's call has this model's workers, and this one computes alone
+        chunks = [self._proba_of_batch(texts[s : s + batch_size], s) for s in range(0, len(texts), batch_size)]
         return np.vstack(chunks) if chunks else np.zeros((0, len(self.classes_)))
+
+    def release_workers(self) -> ThemeClassifier:
+        """Let the worker processes that calls with ``n_jobs`` started exit now,
+        not after their idle time; the next such call starts new ones. Returns self."""
+        kept = self.__dict__.pop("_kept_workers", None)
+        if kept is not None:
+            kept.close()
+        return self
+
+    def _workers_for(self, jobs: int) -> KeptWorkers:
+        """This model's ``jobs - 1`` worker processes, started if need be.
+
+        They hold a copy of the model as it was when they started. What its
+        probabilities depend on — the featurizer, its tokenizer, the estimator
+        list — is compared by identity, so a refit or :meth:`use_backend`
+        starts new workers (thresholds and labels are applied in this process).
+        """
+        key = (self.featurizer_, self.featurizer_.tokenizer, self.estimators_)
+        kept = self.__dict__.get("_kept_workers")
+        if kept is None or not kept.serves(jobs, key):
+            if kept is not None:
+                kept.close()
+            kept = self.__dict__["_kept_workers"] = KeptWorkers(warmed(self), jobs, key)
+        return kept
 
     def _labels_from_proba(self, proba: np.ndarray) -> list[list[str]]:
         if len(proba) == 0:

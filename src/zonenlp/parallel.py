@@ -14,19 +14,22 @@ Two ways to share, both giving results in the order of the input:
 - :func:`map_batches`, for a stream: batches are handed to the workers as they
   are read, the calling process takes one whenever every worker already has
   two waiting, and at most ``2 * n_jobs`` batches are taken ahead of the one
-  returned, so a stream of any length is processed in bounded memory;
-- :func:`map_ranges`, for a list known in full: the list travels with the
-  state, and each process claims the next range of it from a counter in
-  shared memory whenever it is free, so none waits for another.
+  returned, so a stream of any length is processed in bounded memory. Its
+  workers live for one stream.
+- :class:`KeptWorkers`, for lists known in full (``predict_proba``): workers
+  kept between calls, to which each call sends its list; every process claims
+  the next range of it from a counter in shared memory whenever it is free, so
+  none waits for another.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -34,7 +37,7 @@ import numpy as np
 
 from .errors import InputValueError
 
-__all__ = ["resolve_jobs", "map_batches", "proba_batches", "map_ranges", "proba_of_list", "tapering_ranges"]
+__all__ = ["resolve_jobs", "map_batches", "proba_batches", "KeptWorkers", "kept_proba", "tapering_ranges"]
 
 State = TypeVar("State")
 Batch = TypeVar("Batch")
@@ -143,13 +146,12 @@ def tapering_ranges(n: int, size: int, jobs: int, shortest: int = SHORTEST_RANGE
 
 
 class _Claims:
-    """The ranges of a list, claimed one at a time by whichever process is free:
-    a counter in shared memory, inherited by forked workers (and passed to
-    spawned ones when they start)."""
+    """The ranges of one call, claimed one at a time by whichever process is free,
+    from a counter in shared memory that the workers received when they started."""
 
-    def __init__(self, bounds: list[tuple[int, int]], context: Any) -> None:
+    def __init__(self, bounds: list[tuple[int, int]], counter: Any) -> None:
         self.bounds = bounds
-        self._next = context.Value("q", 0)
+        self._next = counter
 
     def __iter__(self) -> Iterator[tuple[int, tuple[int, int]]]:
         while True:
@@ -160,53 +162,138 @@ class _Claims:
                 return
             yield index, self.bounds[index]
 
+    def open(self) -> None:
+        """Start claiming from the first range (no worker is claiming now)."""
+        with self._next.get_lock():
+            self._next.value = 0
+
     def close(self) -> None:
         """Leave nothing to claim: the workers stop after the range they are on."""
         with self._next.get_lock():
             self._next.value = len(self.bounds)
 
 
-def _work_on_claims(state: tuple[Any, _Claims], work: Callable[[Any, int, int], Any]) -> list[tuple[int, Any]]:
-    shared, claims = state
-    return [(index, work(shared, start, stop)) for index, (start, stop) in claims]
+Call = tuple[Callable[[Any, Any, int, int], Any], Any, list[tuple[int, int]]]
 
 
-def map_ranges(
-    state: State, work: Callable[[State, int, int], Result], bounds: list[tuple[int, int]], n_jobs: int
-) -> list[Result]:
-    """``work(state, start, stop)`` for each of ``bounds``, in their order, computed by
-    ``n_jobs`` processes: this one and ``n_jobs - 1`` workers, each claiming the
-    next range whenever it is free.
+def _work_on_claims(state_and_counter: tuple[Any, Any], call: Call) -> list[tuple[int, Any]]:
+    state, counter = state_and_counter
+    work, shared, bounds = call
+    return [(index, work(state, shared, start, stop)) for index, (start, stop) in _Claims(bounds, counter)]
 
-    For work whose input is known in full, as a sequence in ``state`` (inherited
-    with it, not pickled, where processes are forked). Each worker sends its
-    results back once, at the end: no process waits for work to be handed to it
-    or for another's result to be taken in order, and with
-    :func:`tapering_ranges` all finish at about the same time. ``work`` must be
-    picklable, as for :func:`map_batches`.
+
+#: How long kept workers wait for the next call before they exit.
+KEPT_IDLE_SECONDS = 60.0
+
+
+class KeptWorkers:
+    """``jobs - 1`` worker processes that hold a copy of ``state`` between calls.
+
+    Starting a worker costs a fork of this process — longer the more memory it
+    holds — and, in both processes, copying every page either writes to for a
+    while after; a call of 10,000 paragraphs is only about 0.15 s of work on each
+    of two cores. So the workers are started once, with ``state``, and each
+    call of :meth:`map` sends them only its input. They exit after
+    ``idle_seconds`` without a call, on :meth:`close`, or after an error in a
+    call; the object is then of no more use (:attr:`usable` is false).
+
+    Each call is shared by this process and the workers: each claims the next
+    of the call's ranges from a counter in shared memory whenever it is free,
+    and each worker sends its results back once, at the end. With
+    :func:`tapering_ranges` all finish within about one short range of each
+    other. One call at a time: a call made while another thread's is running
+    gets ``None`` and computes by itself.
     """
-    if n_jobs <= 1:
-        return [work(state, start, stop) for start, stop in bounds]
-    claims = _Claims(bounds, multiprocessing.get_context())
-    with _workers(n_jobs - 1, (state, claims)) as pool:
-        workers = [pool.submit(_run, _work_on_claims, work) for _ in range(n_jobs - 1)]
+
+    def __init__(self, state: Any, jobs: int, key: tuple[Any, ...] = (), idle_seconds: float = KEPT_IDLE_SECONDS) -> None:
+        context = multiprocessing.get_context()
+        self.jobs = jobs
+        self.pid = os.getpid()
+        self._key = key
+        self._counter = context.Value("q", 0)
+        self._pool = ProcessPoolExecutor(jobs - 1, context, initializer=_init_worker, initargs=((state, self._counter),))
+        self._idle_seconds = idle_seconds
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._closed = False
+
+    @property
+    def usable(self) -> bool:
+        """Not closed, and started by this process (a forked child must start its own)."""
+        return not self._closed and self.pid == os.getpid()
+
+    def serves(self, jobs: int, key: tuple[Any, ...]) -> bool:
+        """Usable, with ``jobs`` processes, for state made of the very objects of ``key``."""
+        return self.usable and self.jobs == jobs and len(key) == len(self._key) and all(a is b for a, b in zip(key, self._key))
+
+    def map(
+        self, state: State, work: Callable[[State, Any, int, int], Result], shared: Any, bounds: list[tuple[int, int]]
+    ) -> list[Result] | None:
+        """``work(state, shared, start, stop)`` for each of ``bounds``, in their order;
+        ``state`` is this process's copy of what the workers hold, ``shared`` is
+        sent to each worker (pickled). ``None`` if the workers are busy with
+        another thread's call or closed. ``work`` must be picklable."""
+        if not self._lock.acquire(blocking=False):
+            return None
         try:
-            done = _work_on_claims((state, claims), work)
-        finally:  # an error here (or an interrupt) stops the workers at their next claim
+            if not self.usable:
+                return None
+            if self._timer is not None:
+                self._timer.cancel()
+            try:
+                done = self._share(state, (work, shared, bounds))
+            except BaseException:  # a worker may still be on this call: none may see the next one's counter
+                self._shut_down()
+                raise
+            self._timer = threading.Timer(self._idle_seconds, self._close_if_idle)
+            self._timer.daemon = True
+            self._timer.start()
+        finally:
+            self._lock.release()
+        done.sort(key=lambda item: item[0])
+        return [result for _, result in done]
+
+    def _share(self, state: Any, call: Call) -> list[tuple[int, Any]]:
+        claims = _Claims(call[2], self._counter)
+        claims.open()
+        workers = [self._pool.submit(_run, _work_on_claims, call) for _ in range(self.jobs - 1)]
+        try:
+            done = _work_on_claims((state, self._counter), call)
+        finally:  # an error here stops the workers at their next claim
             claims.close()
+            wait(workers)
         for worker in workers:
             done += worker.result()
-    done.sort(key=lambda item: item[0])
-    return [result for _, result in done]
+        return done
+
+    def _close_if_idle(self) -> None:
+        if self._lock.acquire(blocking=False):  # else a call has just begun: it starts a new timer
+            try:
+                self._shut_down()
+            finally:
+                self._lock.release()
+
+    def close(self) -> None:
+        """Let the workers exit (after the call in progress, if any)."""
+        with self._lock:
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._closed = True
+        self._key = ()  # let go of the objects the workers were started from
+        if self.pid == os.getpid():  # a forked child's copy is not its to shut down
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _proba_of_range(state: tuple[Any, list[str]], start: int, stop: int) -> np.ndarray:
-    model, texts = state
+def _proba_of_range(model: Any, texts: list[str], start: int, stop: int) -> np.ndarray:
     return _proba(model, texts[start:stop])
 
 
-def proba_of_list(model: Any, texts: list[str], size: int, n_jobs: int) -> np.ndarray:
-    """The probabilities of ``texts``, an ``(n, labels)`` array, computed by ``n_jobs``
-    processes sharing the :func:`tapering_ranges` of at most ``size`` texts."""
-    bounds = tapering_ranges(len(texts), size, n_jobs)
-    return np.vstack(map_ranges((warmed(model), texts), _proba_of_range, bounds, n_jobs))
+def kept_proba(kept: KeptWorkers, model: Any, texts: list[str], size: int) -> np.ndarray | None:
+    """The probabilities of ``texts`` from ``model`` and the ``kept`` workers, which
+    hold a copy of it, sharing the :func:`tapering_ranges` of at most ``size``
+    texts; ``None`` if the workers are busy with another thread's call or closed."""
+    parts = kept.map(model, _proba_of_range, texts, tapering_ranges(len(texts), size, kept.jobs))
+    return None if parts is None else np.vstack(parts)
