@@ -108,6 +108,27 @@ def test_kept_workers_claim_ranges_with_this_process_and_are_reused():
     assert not kept.usable and kept.map("state", _pid_and_range, "input", bounds) is None
 
 
+def _frozen_objects(state, shared, start, stop):
+    import gc
+
+    time.sleep(0.01)
+    return os.getpid(), gc.get_freeze_count()
+
+
+def test_workers_keep_what_they_inherited_out_of_the_garbage_collectors_sight():
+    import gc
+
+    from zonenlp.parallel import KeptWorkers
+
+    kept = KeptWorkers("state", 2)
+    try:
+        counts = dict(kept.map("state", _frozen_objects, None, [(i, i + 1) for i in range(20)]))
+    finally:
+        kept.close()
+    worker = next(pid for pid in counts if pid != os.getpid())
+    assert counts[worker] > 1000 and gc.get_freeze_count() == 0  # frozen there, not here
+
+
 def _fail_at_ten(state, shared, start, stop):
     time.sleep(0.005)
     if start == 10:

@@ -24,6 +24,7 @@ Two ways to share, both giving results in the order of the input:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -49,6 +50,11 @@ _WORKER_STATE: Any = None
 def _init_worker(state: Any) -> None:
     global _WORKER_STATE  # set once per worker process by the pool's initializer; never in the caller
     _WORKER_STATE = state
+    # What the worker inherited or received lives as long as it does: out of the
+    # garbage collector's sight, a full collection neither scans it (about 70 ms
+    # in a process of 150,000 objects) nor writes to its pages, which would make
+    # private copies of pages shared with the calling process.
+    gc.freeze()
 
 
 def _run(work: Callable[[Any, Any], Any], batch: Any) -> Any:
