@@ -25,7 +25,9 @@ def test_tag_many_streams_a_generator(shipped_model, seed_set):
     texts = [r["text"] for r in seed_set]
     expected = shipped_model.tag(texts)
     assert list(shipped_model.tag_many(iter(texts), batch_size=8)) == expected
+    shipped_model.release_workers()
     assert list(shipped_model.tag_many((t for t in texts), batch_size=8, n_jobs=2)) == expected
+    assert shipped_model.__dict__["_kept_workers"].usable  # a group of batches is shared as predict_proba shares a list
     assert list(shipped_model.tag_many(iter([]))) == []
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from ._estimator import Estimator
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .features import CHAR_PREFIX, LEXICON_PREFIX, WORD_PREFIX, AnalyzedText, SparseRows, TfidfFeaturizer
-from .parallel import KeptWorkers, kept_proba, proba_batches, resolve_jobs, warmed
+from .parallel import KeptWorkers, kept_proba, resolve_jobs, warmed
 from .text import check_positive_int, check_text, check_texts
 from .tokenizer import _DIGIT_RUNS, Tokenizer, require_backend
 
@@ -104,6 +104,11 @@ def multilabel_scores(truth: np.ndarray, pred: np.ndarray, labels: Sequence[str]
 #: From this many rows on, the sparse product is scipy's (about 20 times faster
 #: than numpy's gather-and-sum, for a one-off import of about 0.1 s).
 _SCIPY_FROM_ROWS = 64
+
+
+#: With n_jobs, tag_many reads this many batches per process at a time: the
+#: processes wait for each other once per group, so groups should be long.
+_BATCHES_PER_GROUP = 8
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
@@ -575,30 +580,23 @@ class ThemeClassifier(Estimator):
         return self._tags(self.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
 
     def tag_many(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
-        """Like :meth:`tag`, for a stream of texts of any length: reads ``batch_size``
-        texts at a time and yields their tags in input order, taking at most
-        ``2 * n_jobs`` batches ahead of the one it yields."""
+        """Like :meth:`tag`, for a stream of texts of any length: yields their tags in
+        input order, reading ``batch_size`` texts at a time — with ``n_jobs``,
+        ``_BATCHES_PER_GROUP * n_jobs`` batches at a time, which the processes
+        share as :meth:`predict_proba` does."""
         self._check_fitted()
         check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)
         limit = self.featurizer_._tokenizer().max_chars
-
-        def batches() -> Iterator[list[str]]:
-            batch: list[str] = []
-            for index, text in enumerate(texts):
-                batch.append(check_text(text, where=f"texts[{index}]", max_chars=limit))
-                if len(batch) == batch_size:
-                    yield batch
-                    batch = []
-            if batch:
-                yield batch
-
-        if jobs == 1:
-            results = (self._proba_of_batch(batch, 0) for batch in batches())
-        else:
-            results = proba_batches(self, batches(), jobs)
-        for proba in results:
-            yield from self._tags(proba)
+        group_size = batch_size * (1 if jobs == 1 else _BATCHES_PER_GROUP * jobs)
+        group: list[str] = []
+        for index, text in enumerate(texts):
+            group.append(check_text(text, where=f"texts[{index}]", max_chars=limit))
+            if len(group) == group_size:
+                yield from self._tags(self.predict_proba(group, batch_size=batch_size, n_jobs=jobs))
+                group = []
+        if group:
+            yield from self._tags(self.predict_proba(group, batch_size=batch_size, n_jobs=jobs))
 
     def score(self, texts: Iterable[str], label_lists: Iterable[Iterable[str]], sample_weight: object = None) -> float:
         """Micro-averaged F1 over labels (scikit-learn's ``score`` hook)."""

@@ -11,15 +11,17 @@ the state is pickled once per worker.
 
 Two ways to share, both giving results in the order of the input:
 
-- :func:`map_batches`, for a stream: batches are handed to the workers as they
-  are read, the calling process takes one whenever every worker already has
-  two waiting, and at most ``2 * n_jobs`` batches are taken ahead of the one
-  returned, so a stream of any length is processed in bounded memory. Its
+- :func:`map_batches`, for a stream of work that needs more than the model (the
+  batch tagger's keywords and figures): batches are handed to the workers as
+  they are read, the calling process takes one whenever every worker already
+  has two waiting, and at most ``2 * n_jobs`` batches are taken ahead of the
+  one returned, so a stream of any length is processed in bounded memory. Its
   workers live for one stream.
-- :class:`KeptWorkers`, for lists known in full (``predict_proba``): workers
-  kept between calls, to which each call sends its list; every process claims
-  the next range of it from a counter in shared memory whenever it is free, so
-  none waits for another.
+- :class:`KeptWorkers`, for lists known in full (``predict_proba``, and
+  ``tag_many`` a group of batches at a time): workers kept between calls, to
+  which each call sends its list; every process claims the next range of it
+  from a counter in shared memory whenever it is free, so none waits for
+  another.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import numpy as np
 
 from .errors import InputValueError
 
-__all__ = ["resolve_jobs", "map_batches", "proba_batches", "KeptWorkers", "kept_proba", "tapering_ranges"]
+__all__ = ["resolve_jobs", "map_batches", "KeptWorkers", "kept_proba", "tapering_ranges"]
 
 State = TypeVar("State")
 Batch = TypeVar("Batch")
@@ -125,11 +127,6 @@ def warmed(model: Any) -> Any:
 
 def _proba(model: Any, texts: list[str]) -> np.ndarray:
     return model.predict_proba(texts, batch_size=max(len(texts), 1))
-
-
-def proba_batches(model: Any, batches: Iterable[list[str]], n_jobs: int) -> Iterator[np.ndarray]:
-    """The probabilities of each batch of texts, in order, computed by ``n_jobs`` processes."""
-    return map_batches(warmed(model), _proba, batches, n_jobs)
 
 
 #: The shortest range that :func:`tapering_ranges` makes (but for the last):
