@@ -158,19 +158,56 @@ def test_idle_kept_workers_exit():
     assert not kept.usable
 
 
-def test_a_forked_child_does_not_use_its_parents_workers():
+def test_workers_exit_when_their_parent_is_killed(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "killed.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "from zonenlp.parallel import KeptWorkers\n"
+        "def pid(state, shared, start, stop):\n"
+        "    time.sleep(0.01)\n"
+        "    return os.getpid()\n"
+        "if __name__ == '__main__':\n"
+        "    kept = KeptWorkers(None, 2)\n"
+        "    print(*(set(kept.map(None, pid, None, [(i, i + 1) for i in range(20)])) - {os.getpid()}), flush=True)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)  # no exit handler runs: nobody tells the worker to stop\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    (worker,) = map(int, out.stdout.split())
+
+    def running() -> bool:  # a zombie has exited: only its parent's (here init's) wait is missing
+        try:
+            return open(f"/proc/{worker}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running()
+
+
+def test_a_forked_child_does_not_use_its_parents_workers(shipped_model, seed_set):
     import multiprocessing
 
-    from zonenlp.parallel import KeptWorkers
+    texts = [r["text"] for r in seed_set] * 12
+    expected = shipped_model.predict(texts)
+    shipped_model.predict(texts, n_jobs=2)
+    kept = shipped_model.__dict__["_kept_workers"]
 
-    kept = KeptWorkers("state", 2)
-    try:
-        child = multiprocessing.get_context("fork").Process(target=lambda: os._exit(0 if not kept.usable else 1))
-        child.start()
-        child.join(30)
-        assert child.exitcode == 0 and kept.usable
-    finally:
-        kept.close()
+    def child() -> None:  # starts its own worker, leaves its parent's alone
+        same = not kept.usable and shipped_model.predict(texts, n_jobs=2) == expected
+        own = shipped_model.__dict__["_kept_workers"] is not kept
+        shipped_model.release_workers()
+        os._exit(0 if same and own else 1)
+
+    process = multiprocessing.get_context("fork").Process(target=child)
+    process.start()
+    process.join(60)
+    assert process.exitcode == 0 and kept.usable and shipped_model.__dict__["_kept_workers"] is kept
 
 
 def test_a_list_is_shared_in_tapering_ranges_with_one_process_figures(shipped_model, seed_set):

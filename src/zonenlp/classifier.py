@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -539,7 +540,7 @@ class ThemeClassifier(Estimator):
         key = (self.featurizer_, self.featurizer_.tokenizer, self.estimators_)
         kept = self.__dict__.get("_kept_workers")
         if kept is None or not kept.serves(jobs, key):
-            if kept is not None:
+            if kept is not None and kept.pid == os.getpid():  # a forked child's copy is not its to close
                 kept.close()
             kept = self.__dict__["_kept_workers"] = KeptWorkers(warmed(self), jobs, key)
         return kept

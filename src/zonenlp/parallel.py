@@ -30,6 +30,7 @@ import gc
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, wait
@@ -49,9 +50,19 @@ Result = TypeVar("Result")
 _WORKER_STATE: Any = None
 
 
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
 def _init_worker(state: Any) -> None:
     global _WORKER_STATE  # set once per worker process by the pool's initializer; never in the caller
     _WORKER_STATE = state
+    # A worker waits for work on a pipe that it holds open itself, so it would
+    # outlive a parent that ended without shutting it down (killed, or left by
+    # os._exit, as a forked child does): it exits within a second of that.
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
     # What the worker inherited or received lives as long as it does: out of the
     # garbage collector's sight, a full collection neither scans it (about 70 ms
     # in a process of 150,000 objects) nor writes to its pages, which would make
