@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -503,9 +502,10 @@ class ThemeClassifier(Estimator):
         the batches. The first such call starts the workers with a copy of the
         model; later calls reuse them and send only their texts. They exit after
         60 s without a call (``zonenlp.parallel.KEPT_IDLE_SECONDS``) or on
-        :meth:`release_workers`; a refit or :meth:`use_backend` starts new ones. A text that is empty after
-        normalization (blank, only invisible characters) has probability 0 for
-        every label: there is nothing in it to be about.
+        :meth:`release_workers`; a refit or :meth:`use_backend` starts new
+        ones. A text that is empty after normalization (blank, only invisible
+        characters) has probability 0 for every label: there is nothing in it
+        to be about.
         """
         self._check_fitted()
         texts = check_texts(texts)
@@ -540,7 +540,7 @@ class ThemeClassifier(Estimator):
         key = (self.featurizer_, self.featurizer_.tokenizer, self.estimators_)
         kept = self.__dict__.get("_kept_workers")
         if kept is None or not kept.serves(jobs, key):
-            if kept is not None and kept.pid == os.getpid():  # a forked child's copy is not its to close
+            if kept is not None:
                 kept.close()
             kept = self.__dict__["_kept_workers"] = KeptWorkers(warmed(self), jobs, key)
         return kept

@@ -187,10 +187,10 @@ class _Claims:
             self._next.value = len(self.bounds)
 
 
-Call = tuple[Callable[[Any, Any, int, int], Any], Any, list[tuple[int, int]]]
+_Call = tuple[Callable[[Any, Any, int, int], Any], Any, list[tuple[int, int]]]
 
 
-def _work_on_claims(state_and_counter: tuple[Any, Any], call: Call) -> list[tuple[int, Any]]:
+def _work_on_claims(state_and_counter: tuple[Any, Any], call: _Call) -> list[tuple[int, Any]]:
     state, counter = state_and_counter
     work, shared, bounds = call
     return [(index, work(state, shared, start, stop)) for index, (start, stop) in _Claims(bounds, counter)]
@@ -267,7 +267,7 @@ class KeptWorkers:
         done.sort(key=lambda item: item[0])
         return [result for _, result in done]
 
-    def _share(self, state: Any, call: Call) -> list[tuple[int, Any]]:
+    def _share(self, state: Any, call: _Call) -> list[tuple[int, Any]]:
         claims = _Claims(call[2], self._counter)
         claims.open()
         workers = [self._pool.submit(_run, _work_on_claims, call) for _ in range(self.jobs - 1)]
@@ -288,7 +288,12 @@ class KeptWorkers:
                 self._lock.release()
 
     def close(self) -> None:
-        """Let the workers exit (after the call in progress, if any)."""
+        """Let the workers exit (after the call in progress, if any). In a forked
+        child, whose copy of this object refers to its parent's workers, only
+        forget them."""
+        if self.pid != os.getpid():  # the lock was copied as it was at the fork: maybe held for ever
+            self._closed, self._key = True, ()
+            return
         with self._lock:
             self._shut_down()
 
@@ -297,8 +302,7 @@ class KeptWorkers:
             self._timer.cancel()
         self._closed = True
         self._key = ()  # let go of the objects the workers were started from
-        if self.pid == os.getpid():  # a forked child's copy is not its to shut down
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _proba_of_range(model: Any, texts: list[str], start: int, stop: int) -> np.ndarray:
