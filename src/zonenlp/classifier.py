@@ -583,8 +583,8 @@ class ThemeClassifier(Estimator):
     def tag_many(self, texts: Iterable[str], batch_size: int = 500, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
         """Like :meth:`tag`, for a stream of texts of any length: yields their tags in
         input order, reading ``batch_size`` texts at a time — with ``n_jobs``,
-        ``_BATCHES_PER_GROUP * n_jobs`` batches at a time, which the processes
-        share as :meth:`predict_proba` does."""
+        ``8 * n_jobs`` batches at a time, which the processes share as
+        :meth:`predict_proba` does (and with the same workers)."""
         self._check_fitted()
         check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)
