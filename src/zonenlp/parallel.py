@@ -74,17 +74,26 @@ def _run(work: Callable[[Any, Any], Any], batch: Any) -> Any:
     return work(_WORKER_STATE, batch)
 
 
-@contextmanager
-def _workers(count: int, state: Any) -> Iterator[ProcessPoolExecutor]:
-    """``count`` worker processes that start with ``state``. On leaving, work not
-    started is cancelled and the workers' exit is not waited for: it is the
+def _pool(count: int, state: Any) -> ProcessPoolExecutor:
+    """``count`` worker processes that start with ``state`` (see :func:`_init_worker`)."""
+    return ProcessPoolExecutor(count, multiprocessing.get_context(), initializer=_init_worker, initargs=(state,))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the work not started, and do not wait for the workers' exit: it is the
     unmapping of a copy of this process, longer the more memory this process
     holds, and the pool's own thread waits for it."""
-    pool = ProcessPoolExecutor(count, multiprocessing.get_context(), initializer=_init_worker, initargs=(state,))
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def _workers(count: int, state: Any) -> Iterator[ProcessPoolExecutor]:
+    """:func:`_pool`, stopped (:func:`_stop`) on leaving."""
+    pool = _pool(count, state)
     try:
         yield pool
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
 
 
 def resolve_jobs(n_jobs: int | None) -> int:
@@ -134,10 +143,6 @@ def warmed(model: Any) -> Any:
     """``model``, with its segmenter and lookup tables built here, for forked workers to inherit."""
     model.predict_proba([WARM_UP_TEXT])
     return model
-
-
-def _proba(model: Any, texts: list[str]) -> np.ndarray:
-    return model.predict_proba(texts, batch_size=max(len(texts), 1))
 
 
 #: The shortest range that :func:`tapering_ranges` makes (but for the last):
@@ -220,12 +225,11 @@ class KeptWorkers:
     """
 
     def __init__(self, state: Any, jobs: int, key: tuple[Any, ...] = (), idle_seconds: float = KEPT_IDLE_SECONDS) -> None:
-        context = multiprocessing.get_context()
         self.jobs = jobs
         self.pid = os.getpid()
         self._key = key
-        self._counter = context.Value("q", 0)
-        self._pool = ProcessPoolExecutor(jobs - 1, context, initializer=_init_worker, initargs=((state, self._counter),))
+        self._counter = multiprocessing.get_context().Value("q", 0)  # the pool's context (see _pool)
+        self._pool = _pool(jobs - 1, (state, self._counter))
         self._idle_seconds = idle_seconds
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -302,11 +306,11 @@ class KeptWorkers:
             self._timer.cancel()
         self._closed = True
         self._key = ()  # let go of the objects the workers were started from
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        _stop(self._pool)
 
 
 def _proba_of_range(model: Any, texts: list[str], start: int, stop: int) -> np.ndarray:
-    return _proba(model, texts[start:stop])
+    return model.predict_proba(texts[start:stop], batch_size=stop - start)  # one batch, in this process
 
 
 def kept_proba(kept: KeptWorkers, model: Any, texts: list[str], size: int) -> np.ndarray | None:
