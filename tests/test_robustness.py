@@ -211,9 +211,9 @@ def test_safe_format_reads_no_pickles(tmp_path, tiny_model):
     # a file that would need pickle to read (an object array) is refused, even with a matching manifest
     with open(path, "wb") as fh:
         np.savez(fh, config=np.array([{"evil": 1}], dtype=object))
-    manifest = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    manifest = json.loads(zonenlp.persistence.manifest_path(path).read_text(encoding="utf-8"))
     manifest["model_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
+    zonenlp.persistence.manifest_path(path).write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ZonenlpError, match="cannot load"):
         zonenlp.load(path)
 

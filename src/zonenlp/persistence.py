@@ -1,12 +1,19 @@
 """Saving and loading models, with a manifest that vouches for each file.
 
-A model is a file plus a JSON manifest beside it (``model.joblib`` ->
-``model.json``) recording the versions it was made with, its labels, the hash
-of its training data, its evaluation figures and the sha256 of the model file.
+A model is a file plus a JSON manifest beside it, named after the whole file
+name (``model.npz`` -> ``model.npz.json``, ``model.joblib`` ->
+``model.joblib.json``), recording the versions it was made with, its labels,
+the hash of its training data, its evaluation figures and the sha256 of the
+model file. Each model file has its own manifest, so saving one never touches
+another's; a manifest of the old layout (``model.json``) is still read when it
+names the file being loaded. A save writes both files under temporary names
+and renames them into place, so a save that fails leaves nothing behind.
 
 Two formats:
 
-- **joblib** (``.joblib``): any ThemeClassifier, any estimator.
+- **joblib** (``.joblib``, ``.pkl`` or any other suffix): any fitted
+  ThemeClassifier (also one whose estimator or featurizer options the safe
+  format cannot hold).
   Unpickling runs code, so :func:`load` computes the file's sha256 first and
   refuses any file that does not match its manifest.
 - **safe** (``.npz``, the shipped model's format): numbers, strings and JSON only, read with
@@ -22,14 +29,16 @@ import hashlib
 import importlib.util
 import json
 import logging
+import os
 import platform
+import uuid
 import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ._version import __version__
-from .errors import ModelFileError, ModelIntegrityError, NotFittedError, ZonenlpVersionWarning
+from .errors import InputTypeError, ModelFileError, ModelIntegrityError, NotFittedError, ZonenlpVersionWarning
 
 __all__ = ["save", "load", "read_manifest", "manifest_path", "default_model_path", "DEFAULT_MODEL_FILE"]
 
@@ -38,8 +47,15 @@ MANIFEST_FORMAT = "zonenlp-manifest/1"
 
 
 def manifest_path(model_path: str | Path) -> Path:
-    """The manifest that belongs to ``model_path`` (same name, ``.json``)."""
-    return Path(model_path).with_suffix(".json")
+    """The manifest that belongs to ``model_path``: its whole name plus ``.json`` (``m.npz`` -> ``m.npz.json``)."""
+    path = Path(model_path)
+    return path.with_name(path.name + ".json")
+
+
+def _legacy_manifest_path(model_path: Path) -> Path:
+    # earlier releases named the manifest after the stem (m.npz -> m.json), so
+    # m.npz and m.joblib shared one; still read when it names this very file
+    return model_path.with_suffix(".json")
 
 
 def default_model_path() -> Path:
@@ -75,60 +91,108 @@ def _versions() -> dict[str, str]:
     }
 
 
-def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None, notes: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` and its manifest beside it.
+def _is_safe(path: Path) -> bool:
+    return path.suffix == ".npz"
 
-    A path ending in ``.npz`` is written in the safe format, anything else with
-    joblib. ``metrics`` (evaluation figures) and ``notes`` (anything else worth
-    recording, e.g. how the configuration was chosen) go into the manifest.
-    Returns the manifest's path.
+
+def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None, notes: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` to ``path`` and its manifest beside it (``path`` + ``.json``).
+
+    ``model`` must be a fitted :class:`~zonenlp.ThemeClassifier` (what
+    :func:`load` reads back). A path ending in ``.npz`` is written in the safe
+    format, anything else with joblib. ``metrics`` (evaluation figures) and
+    ``notes`` (anything else worth recording, e.g. how the configuration was
+    chosen) go into the manifest. Both files are written under temporary
+    names and renamed into place: a save that fails (a model the safe format
+    cannot hold, a full disk) leaves no file and no manifest behind, and
+    leaves an earlier model at ``path`` as it was. Returns the manifest's path.
     """
+    from .classifier import ThemeClassifier
+
+    if not isinstance(model, ThemeClassifier):
+        raise InputTypeError(
+            f"zonenlp.save writes ThemeClassifier models (what zonenlp.load reads), not a {type(model).__name__}; "
+            "save other estimators with joblib.dump"
+        )
     if not hasattr(model, "classes_"):
         raise NotFittedError("only a fitted model can be saved")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".npz":
-        from ._safe_format import write_safe
-
-        write_safe(model, path)
-    else:
-        import joblib
-
-        joblib.dump(model, path, compress=3)
-    manifest = {
-        "format": MANIFEST_FORMAT,
-        "model_file": path.name,
-        "model_format": "safe" if path.suffix == ".npz" else "joblib",
-        "model_sha256": _sha256(path),
-        "model_bytes": path.stat().st_size,
-        "versions": _versions(),
-        "labels": list(model.labels),
-        "thresholds": {str(c): float(t) for c, t in zip(model.classes_, model.thresholds_)},
-        "n_train": int(model.n_train_),
-        "training_data_sha256": model.training_data_sha256_,
-        "cv_scores": model.cv_scores_,
-        "metrics": metrics or {},
-        "notes": notes or {},
-    }
     target = manifest_path(path)
-    target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:12]
+    model_tmp = path.with_name(f".{path.name}.{token}.tmp")
+    manifest_tmp = target.with_name(f".{target.name}.{token}.tmp")
+    try:
+        if _is_safe(path):
+            from ._safe_format import write_safe
+
+            write_safe(model, model_tmp)
+        else:
+            import joblib
+
+            joblib.dump(model, model_tmp, compress=3)
+        manifest = {
+            "format": MANIFEST_FORMAT,
+            "model_file": path.name,
+            "model_format": "safe" if _is_safe(path) else "joblib",
+            "model_sha256": _sha256(model_tmp),
+            "model_bytes": model_tmp.stat().st_size,
+            "versions": _versions(),
+            "labels": list(model.labels),
+            "thresholds": {str(c): float(t) for c, t in zip(model.classes_, model.thresholds_)},
+            "n_train": int(model.n_train_),
+            "training_data_sha256": model.training_data_sha256_,
+            "cv_scores": model.cv_scores_,
+            "metrics": metrics or {},
+            "notes": notes or {},
+        }
+        manifest_tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(model_tmp, path)
+        os.replace(manifest_tmp, target)
+    finally:
+        model_tmp.unlink(missing_ok=True)
+        manifest_tmp.unlink(missing_ok=True)
     return target
 
 
-def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
-    """The manifest of the model at ``path`` (``None``: the shipped model)."""
-    model_path = Path(path) if path is not None else default_model_path()
-    target = manifest_path(model_path)
+def _read_manifest_file(target: Path) -> dict[str, Any]:
     try:
         manifest = json.loads(target.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelFileError(
-            f"no manifest {target} beside {model_path}; zonenlp loads only model files whose sha256 a manifest records"
-        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelFileError(f"cannot read manifest {target}: {exc}") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise ModelFileError(f"{target} is not a zonenlp manifest (format {MANIFEST_FORMAT})")
+    return manifest
+
+
+def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
+    """The manifest of the model at ``path`` (``None``: the shipped model).
+
+    That is ``path`` + ``.json``; failing that, a manifest of the old layout
+    (``path`` with its suffix replaced by ``.json``) if it names this file.
+    A manifest that names another file raises :class:`ModelFileError`.
+    """
+    model_path = Path(path) if path is not None else default_model_path()
+    target = manifest_path(model_path)
+    if not target.is_file():
+        legacy = _legacy_manifest_path(model_path)
+        if not legacy.is_file() or legacy == model_path:
+            raise ModelFileError(
+                f"no manifest {target} beside {model_path}; zonenlp loads only model files whose sha256 a manifest records"
+            )
+        manifest = _read_manifest_file(legacy)
+        if manifest.get("model_file") != model_path.name:
+            raise ModelFileError(
+                f"no manifest {target} beside {model_path}, and {legacy} is the manifest of "
+                f"{manifest.get('model_file')!r}, not of {model_path.name!r}"
+            )
+        return manifest
+    manifest = _read_manifest_file(target)
+    if manifest.get("model_file") != model_path.name:
+        raise ModelFileError(
+            f"{target} is the manifest of {manifest.get('model_file')!r}, not of {model_path.name!r}; "
+            "a model file and its manifest must keep the names they were saved with"
+        )
     return manifest
 
 
@@ -170,12 +234,12 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
     actual = _sha256(model_path)
     if actual != manifest.get("model_sha256"):
         raise ModelIntegrityError(
-            f"{model_path} has sha256 {actual}, but its manifest records {manifest.get('model_sha256')}; "
-            "refusing to unpickle a file that may have been changed"
+            f"{model_path} has sha256 {actual}, but its manifest records {manifest.get('model_sha256')}: "
+            "the file was changed, truncated or replaced after it was saved; refusing to load it"
         )
     current = _versions()
     # a safe file holds arrays only: which scikit-learn made them does not matter
-    packages = ("zonenlp", "jieba") if model_path.suffix == ".npz" else ("zonenlp", "scikit-learn", "jieba")
+    packages = ("zonenlp", "jieba") if _is_safe(model_path) else ("zonenlp", "scikit-learn", "jieba")
     for package in packages:
         saved = manifest.get("versions", {}).get(package)
         if saved != current[package]:
@@ -185,7 +249,7 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
                 stacklevel=2,
             )
     try:
-        if model_path.suffix == ".npz":
+        if _is_safe(model_path):
             from ._safe_format import read_safe
 
             model = read_safe(model_path)
@@ -196,7 +260,11 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
     except ModelFileError:
         raise
     except Exception as exc:  # a truncated or foreign file fails in many ways inside its reader
-        raise ModelFileError(f"cannot load {model_path}: {type(exc).__name__}: {exc}") from exc
+        kind = "a .npz archive (the safe format)" if _is_safe(model_path) else "a joblib file"
+        raise ModelFileError(
+            f"cannot load {model_path}: it is not a complete {kind} (truncated or corrupt: {type(exc).__name__}: {exc}). "
+            "Its sha256 matches its manifest, so the manifest was written for this damaged file; save the model again"
+        ) from exc
     if not isinstance(model, ThemeClassifier):
         raise ModelFileError(f"{model_path} holds a {type(model).__name__}, not a ThemeClassifier")
     if backend == "auto":
