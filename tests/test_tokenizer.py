@@ -139,3 +139,36 @@ def test_is_word_asks_the_dictionaries_not_the_hmm(tok):
     # 营商环 and 商环 are fragments; the HMM would glue an unknown pair of characters
     assert not tok.is_word("营商环") and not tok.is_word("商环") and not tok.is_word("目0个")
     assert not tok.is_word("招商 引资")
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_library_calls_print_nothing_on_stderr(tmp_path, backend):
+    """A fresh process that tags, tokenizes, extracts keywords and analyses prints nothing on stderr,
+    even while jieba builds its dictionary from scratch (no cache in the temporary directory);
+    jieba's messages reach the "zonenlp" logger instead, and jieba's own logger is left as it was."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import logging, sys, jieba
+import zonenlp
+text = "湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"
+model = zonenlp.load(backend={backend!r})
+model.tag([text]); model.predict([text]); model.explain(text)
+zonenlp.tokenize(text); zonenlp.Tokenizer(backend={backend!r}).tokenize(text)
+zonenlp.keywords(text); zonenlp.analyze(text, model); zonenlp.figures(text); zonenlp.read_page(text)
+assert jieba.default_logger.filters == [] and jieba.default_logger.level == logging.DEBUG
+print("ok")
+"""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # jieba caches its dictionary in the temporary directory
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
+    assert done.stderr == ""
+    assert (tmp_path / "jieba.cache").exists()  # the dictionary was built in this process, and said nothing
+
+    shown = subprocess.run(
+        [sys.executable, "-c", "import logging; logging.basicConfig(level=logging.DEBUG); import zonenlp; zonenlp.tokenize('园区')"],
+        capture_output=True, text=True, env=env, check=True,
+    )
+    assert "DEBUG:zonenlp.tokenizer:jieba: Loading model" in shown.stderr

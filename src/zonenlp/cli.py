@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import logging
 import sys
 import time
 import unicodedata
@@ -161,15 +160,11 @@ def _run_batch_command(args: argparse.Namespace, model: Any) -> int:
     )
     show = progress_printer() if args.progress or sys.stderr.isatty() else None
     options = dict(output_format=args.format, k=args.k, with_figures=args.figures, n_jobs=args.jobs,
-                   chunk_size=args.chunk_size, resume=args.resume, progress=show)
+                   chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force, progress=show)
     if args.engine == "dask":
         from .dask import connect, tag_chunks
 
         with connect(args.scheduler, n_workers=args.jobs) as client:
-            if args.scheduler is None:  # our own local cluster: its workers' jieba chatter is ours to quiet
-                import jieba
-
-                client.run(jieba.setLogLevel, logging.WARNING)
 
             def on_cluster(chunks: Iterable[list[object]]) -> Iterator[list[dict[str, Any]]]:
                 # the workers load the same file with the same tokenizer backend as here
@@ -404,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--text-field", default="text", metavar="NAME", help="JSON key or CSV column of the text (default: %(default)s)")
     batch.add_argument("--id-field", default="id", metavar="NAME",
                        help="JSON key or CSV column of the id (default: %(default)s); records without one get "
-                       "their line number (CSV: row number)")
+                       "the id 'line:N' (CSV: 'row:N'); a repeated id is flagged \"duplicate_id\": true and counted")
     batch.add_argument("--encoding", metavar="NAME",
                        help="input encoding, e.g. utf-8 or gb18030 (default: detected); lines invalid in it become error records")
     batch.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: csv for OUT ending in .csv, else jsonl)")
@@ -418,6 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="records tagged and committed at a time; memory grows with it (default: %(default)s)")
     batch.add_argument("--resume", action="store_true",
                        help="continue a killed job from OUT.part and OUT.checkpoint (same options); starts afresh if there are none")
+    batch.add_argument("--force", action="store_true",
+                       help="replace OUT if it exists (never when OUT is the input: that is always refused)")
     batch.add_argument("--progress", action="store_true", help="show progress on stderr even when it is not a terminal")
     batch.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes, or a Dask cluster (needs zonenlp[dask]) (default: %(default)s)")
@@ -516,11 +513,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("-k must be at least 1")
     if getattr(args, "chunk_size", 1) < 1:
         parser.error("--chunk-size must be at least 1")
-    # The command line is an application: quieting jieba's start-up chatter on
-    # stderr is ours to decide here, unlike in library code.
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     try:
         return args.run(args, sys.stdout)
     except ZonenlpError as exc:

@@ -9,10 +9,12 @@ construction or import time.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -111,6 +113,40 @@ def _read_user_dict(user_dict: str | Path | None) -> list[tuple[str, str | None]
 
 
 _engine_lock = threading.Lock()
+_log = logging.getLogger(__name__)
+
+
+class _ToZonenlpLog(logging.Filter):
+    """Takes jieba's log records made by one thread and logs them on zonenlp's logger instead.
+
+    jieba announces every dictionary it builds on stderr through its own
+    logger ("Building prefix dict …"); a library call must not print, and a
+    user's settings for jieba's logger are theirs. So only the records our
+    own engine's start-up makes, in the thread that starts it, are taken:
+    another thread's use of jieba logs as the user set it up.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread = threading.get_ident()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.thread != self.thread:
+            return True
+        _log.debug("jieba: %s", record.getMessage())
+        return False
+
+
+@contextmanager
+def _jieba_log_routed() -> Iterator[None]:
+    import jieba
+
+    route = _ToZonenlpLog()
+    jieba.default_logger.addFilter(route)
+    try:
+        yield
+    finally:
+        jieba.default_logger.removeFilter(route)
 
 
 _FAST_EXTRA = "the rjieba backend needs the fast extra: pip install 'zonenlp[fast]'"
@@ -149,7 +185,8 @@ def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], backend: 
         import jieba  # deferred: importing jieba costs time a user may not need
 
         engine = jieba.Tokenizer()
-        engine.initialize()
+        with _jieba_log_routed():
+            engine.initialize()
         for word, tag in entries:
             engine.add_word(word, tag=tag)
         return _Segmenter(engine), domain
