@@ -13,8 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from zonenlp import InputTypeError, InputValueError, keywords
+from zonenlp import InputTypeError, InputValueError, OutputPathError, keywords
 from zonenlp.batch import RecordReader, Unreadable, detect_encoding, run_batch, tag_chunks, tag_texts, tag_values
 from zonenlp.cli import main
 
@@ -81,10 +83,10 @@ EXPECTED_MIXED = [
     ("g2", None),
     ("huge", "1,000,001 characters long, over the limit of 1,000,000"),
     ("blank", "text has only whitespace or invisible characters"),
-    (9, "line 9 is not valid JSON"),
-    (10, "line 10 is a JSON list, not an object"),
+    ("line:9", "line 9 is not valid JSON"),
+    ("line:10", "line 10 is a JSON list, not an object"),
     ("no-text", "line 11 has no 'text' field"),
-    (12, None),
+    ("line:12", None),
     ("bytes", "invalid bytes for UTF-8 at line 13"),
 ]
 
@@ -121,7 +123,7 @@ def test_csv_in_and_out(tmp_path, capsys):
         writer = csv.writer(fh)
         writer.writerow(["url", "body", "source"])
         writer.writerow(["u1", GOOD[0], "a"])
-        writer.writerow(["", "", "b"])  # empty id: the row number; empty text: an error
+        writer.writerow(["", "", "b"])  # empty id: "row:" and the row number; empty text: an error
         writer.writerow(["u3", "第一行\n第二行：园区签约项目5个。", "c"])  # a quoted line break inside the text
         writer.writerow(["u4"])  # a short row
         writer.writerow(["u5", "招" * 1_000_001, "d"])
@@ -129,8 +131,9 @@ def test_csv_in_and_out(tmp_path, capsys):
     code, _ = run(capsys, "batch", str(source), "-o", str(out), "--text-field", "body", "--id-field", "url", "--figures")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert list(rows[0]) == ["id", "themes", *[f"score_{l}" for l in LABELS], "keywords", "figures", "error"]
-    assert [r["id"] for r in rows] == ["u1", "2", "u3", "u4", "u5"]
+    assert list(rows[0]) == ["id", "themes", *[f"score_{l}" for l in LABELS], "keywords", "figures", "error", "duplicate_id"]
+    assert [r["id"] for r in rows] == ["u1", "row:2", "u3", "u4", "u5"]
+    assert [r["duplicate_id"] for r in rows] == [""] * 5
     assert rows[0]["themes"] == "investment" and float(rows[0]["score_investment"]) > 0.5 and rows[0]["error"] == ""
     assert "湘潭高新区" in rows[0]["keywords"].split(";")
     assert {f["kind"] for f in json.loads(rows[0]["figures"])} >= {"money", "zone"}
@@ -153,7 +156,7 @@ def test_lines_are_records_numbered_by_line(tmp_path, capsys):
     out = tmp_path / "out.jsonl"
     assert run(capsys, "batch", str(source), "-o", str(out))[0] == 0
     records = read_jsonl(out)
-    assert [r["id"] for r in records] == [1, 3, 5]
+    assert [r["id"] for r in records] == ["line:1", "line:3", "line:5"]
     assert [r["themes"] for r in records] == [["investment"], ["talent"], ["outreach"]]
 
 
@@ -202,8 +205,8 @@ def test_a_bad_line_in_a_gb18030_file_is_an_error_record(tmp_path, capsys):
     out = tmp_path / "out.jsonl"
     assert run(capsys, "batch", str(source), "-o", str(out))[0] == 0
     records = read_jsonl(out)
-    assert [r["id"] for r in records] == [1, 2, 3, 4, 5]
-    assert records[3] == {"id": 4, "error": "invalid bytes for GB18030 at line 4"}
+    assert [r["id"] for r in records] == ["line:1", "line:2", "line:3", "line:4", "line:5"]
+    assert records[3] == {"id": "line:4", "error": "invalid bytes for GB18030 at line 4"}
     assert records[4]["themes"] == records[0]["themes"] == ["investment"]
     # given an encoding, a file is never refused: each undecodable line is an error record
     forced = tmp_path / "forced.jsonl"
@@ -404,3 +407,168 @@ def test_tag_texts_gives_tags_and_scored_keywords_in_order_on_any_number_of_proc
     assert list(tag_texts(shipped_model, texts, k=3, batch_size=7, n_jobs=2)) == one
     with pytest.raises(InputTypeError, match=r"texts\[9\]"):  # refused before any process starts
         list(tag_texts(shipped_model, texts[:9] + [None] + texts[:5], n_jobs=2, batch_size=4))
+
+
+# -- never lose or mislabel a user's data ------------------------------------------
+
+
+def _ways_to_name(target: Path, tmp_path: Path, monkeypatch) -> dict[str, str]:
+    """Every way of naming ``target`` as an output: itself, relative with ./, a symbolic and a hard link."""
+    monkeypatch.chdir(target.parent)
+    symlink, hardlink = tmp_path / "link.jsonl", tmp_path / "hard.jsonl"
+    symlink.symlink_to(target)
+    hardlink.hardlink_to(target)
+    return {"same": str(target), "dot": f"./{target.name}", "symlink": str(symlink), "hardlink": str(hardlink)}
+
+
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(tmp_path, capsys, monkeypatch):
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(corpus_texts(50))])
+    before = source.read_bytes()
+    for way, name in _ways_to_name(source, tmp_path, monkeypatch).items():
+        for extra in ([], ["--force"], ["--resume"], ["--force", "--resume"]):
+            code, err = run(capsys, "batch", str(source), "-o", name, *extra)
+            assert code == 2, (way, extra)
+            assert "would be the input file" in err and "destroy the input" in err, (way, err)
+            assert source.read_bytes() == before, (way, extra)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard.jsonl", "in.jsonl", "link.jsonl"]  # no .part, no checkpoint
+    assert (tmp_path / "link.jsonl").is_symlink()
+
+
+def test_the_jobs_working_files_are_never_an_input(tmp_path, capsys):
+    # OUT.part and OUT.checkpoint are written before OUT: they must not be the input either
+    source = write_jsonl(tmp_path / "news.jsonl.part", [{"text": t} for t in GOOD])
+    before = source.read_bytes()
+    code, err = run(capsys, "batch", str(source), "-o", str(tmp_path / "news.jsonl"), "--input-format", "jsonl")
+    assert code == 2 and "working file" in err and source.read_bytes() == before
+
+
+def test_an_existing_output_is_replaced_only_with_force(tmp_path, capsys):
+    source = write_jsonl(tmp_path / "in.jsonl", [{"text": t} for t in GOOD])
+    out = tmp_path / "out.jsonl"
+    out.write_text("an earlier result\n", encoding="utf-8")
+    code, err = run(capsys, "batch", str(source), "-o", str(out))
+    assert code == 2 and "already exists" in err and "--force" in err
+    assert out.read_text(encoding="utf-8") == "an earlier result\n"
+    code, err = run(capsys, "batch", str(source), "-o", str(out), "--resume")  # nothing to resume: not a way around it
+    assert code == 2 and out.read_text(encoding="utf-8") == "an earlier result\n"
+    assert run(capsys, "batch", str(source), "-o", str(out), "--force")[0] == 0
+    assert [r["themes"] for r in read_jsonl(out)] == [["investment"], ["talent"], ["outreach"]]
+    code, err = run(capsys, "batch", str(source), "-o", str(tmp_path))
+    assert code == 2 and "is a directory" in err
+
+
+def test_a_page_directory_cannot_be_written_into_its_own_page(tmp_path, capsys, seed_page_text):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text(seed_page_text, encoding="utf-8")
+    code, err = run(capsys, "batch", str(pages), "--pages", "-o", str(pages / "a.txt"), "--force")
+    assert code == 2 and "would be the input file" in err
+    assert (pages / "a.txt").read_text(encoding="utf-8") == seed_page_text
+
+
+_record = st.fixed_dictionaries(
+    {"text": st.one_of(st.sampled_from(GOOD), st.text(max_size=30), st.none(), st.integers())},
+    optional={"id": st.one_of(st.sampled_from(["a", "b", "2", "line:3"]), st.integers(0, 3), st.none())},
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(_record, min_size=1, max_size=12), way=st.sampled_from(
+    ["same", "dot", "symlink", "hardlink", "part", "checkpoint", "other", "existing"]),
+    kill=st.booleans(), overwrite=st.booleans())
+def test_property_the_input_survives_any_output_path_and_any_kill(records, way, kill, overwrite, shipped_model):
+    """For any input file and any output path, after a run (or a kill and a resume), the input's bytes are unchanged."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        source = write_jsonl(root / ("in.jsonl.part" if way == "part" else "in.jsonl.checkpoint" if way == "checkpoint"
+                                     else "in.jsonl"), records)
+        before = source.read_bytes()
+        if way == "symlink":
+            (root / "link").symlink_to(source)
+        elif way == "hardlink":
+            os.link(source, root / "link")
+        elif way == "existing":
+            (root / "out.jsonl").write_text("keep me\n", encoding="utf-8")
+        output = {"same": source, "dot": Path(os.path.relpath(source)), "symlink": root / "link", "hardlink": root / "link",
+                  "part": root / "in.jsonl", "checkpoint": root / "in.jsonl", "other": root / "out.jsonl",
+                  "existing": root / "out.jsonl"}[way]
+        refused = way in ("same", "dot", "symlink", "hardlink", "part", "checkpoint") or (way == "existing" and not overwrite)
+
+        def attempt(**options) -> str:
+            try:
+                run_batch(RecordReader(source, input_format="jsonl"), output, shipped_model, chunk_size=2,
+                          overwrite=overwrite, **options)
+            except OutputPathError:
+                return "refused"
+            except Interrupted:
+                return "killed"
+            return "done"
+
+        first = attempt(tagger=interrupt_after(1, shipped_model)) if kill else attempt()
+        assert (first == "refused") == refused, way
+        if first == "killed":
+            assert attempt(resume=True) == "done"
+        if first != "refused":
+            assert len(read_jsonl(output)) == len(records)
+        assert source.read_bytes() == before
+        if way == "existing" and not overwrite:
+            assert (root / "out.jsonl").read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_missing_and_duplicate_ids_give_string_ids_flagged_and_counted(tmp_path, capsys):
+    lines = [
+        {"id": "a", "text": GOOD[0]},
+        {"text": GOOD[1]},               # line 2, no id
+        {"id": "", "text": GOOD[2]},     # line 3, an empty id is no id
+        {"id": 2, "text": GOOD[0]},      # a number: its JSON text "2"
+        {"id": "a", "text": GOOD[1]},    # a repeat of line 1
+        {"id": "2", "text": None},       # a repeat of line 4's id, and an error record
+        {"id": "line:2", "text": GOOD[2]},  # a user's id that looks like ours: flagged, not merged
+    ]
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    out = tmp_path / "out.jsonl"
+    code, err = run(capsys, "batch", str(source), "-o", str(out), "--chunk-size", "3")
+    assert code == 0
+    records = read_jsonl(out)
+    assert [r["id"] for r in records] == ["a", "line:2", "line:3", "2", "a", "2", "line:2"]
+    assert all(isinstance(r["id"], str) for r in records)
+    assert [r.get("duplicate_id", False) for r in records] == [False, False, False, False, True, True, True]
+    assert "error" in records[5] and "themes" in records[4]
+    assert "3 with an id an earlier record had" in err
+    # CSV: row numbers, and the flag in its own column
+    csv_source = tmp_path / "in.csv"
+    csv_source.write_text("id,text\nx,园区签约项目5个。\n,园区签约项目6个。\nx,园区签约项目7个。\n", encoding="utf-8")
+    code, err = run(capsys, "batch", str(csv_source), "-o", str(tmp_path / "out.csv"))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))
+    assert [(r["id"], r["duplicate_id"]) for r in rows] == [("x", ""), ("row:2", ""), ("x", "true")]
+
+
+def test_duplicates_across_a_resume_are_flagged_as_in_one_run(tmp_path, shipped_model):
+    ids = [f"r{i % 9}" for i in range(30)]  # every id comes again after 9 records
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in zip(ids, corpus_texts(30))])
+    reference, out = tmp_path / "reference.jsonl", tmp_path / "out.jsonl"
+    whole = run_batch(RecordReader(source), reference, shipped_model, chunk_size=4)
+    with pytest.raises(Interrupted):
+        run_batch(RecordReader(source), out, shipped_model, chunk_size=4, tagger=interrupt_after(3, shipped_model))
+    resumed = run_batch(RecordReader(source), out, shipped_model, chunk_size=4, resume=True)
+    assert out.read_bytes() == reference.read_bytes()
+    assert whole.duplicate_ids == resumed.duplicate_ids == 21
+
+
+def test_seen_ids_agree_with_a_set():
+    import random
+
+    from zonenlp.batch import _SeenIds
+
+    rng = random.Random(7)
+    seen, naive = _SeenIds(), set()
+    for _ in range(300):
+        chunk = [f"id{rng.randrange(2000)}" for _ in range(rng.randrange(0, 40))]
+        expected = []
+        for record_id in chunk:
+            expected.append(record_id in naive)
+            naive.add(record_id)
+        assert seen.add(chunk) == expected

@@ -9,10 +9,16 @@
 
 Importing zonenlp is cheap: jieba, scikit-learn and the model are loaded on
 first use of the names that need them.
+
+zonenlp prints nothing on its own: what it has to say goes to the ``logging``
+logger ``"zonenlp"`` (jieba's start-up messages for zonenlp's own tokenizer
+included, at DEBUG), which has no handler of its own. To see it:
+``logging.basicConfig(level=logging.DEBUG)``.
 """
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +30,14 @@ from .errors import (
     ModelFileError,
     ModelIntegrityError,
     NotFittedError,
+    OutputPathError,
     TrainingDataError,
     ZonenlpError,
     ZonenlpVersionWarning,
 )
+
+# a library's logger: silent unless the application configures logging
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # public name -> module that defines it; modules are imported on first access
 _LAZY = {
@@ -63,6 +73,7 @@ __all__ = [
     "ModelFileError",
     "ModelIntegrityError",
     "NotFittedError",
+    "OutputPathError",
     "TrainingDataError",
     "ZonenlpVersionWarning",
 ]

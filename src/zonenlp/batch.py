@@ -29,9 +29,18 @@ Semantics (the command line documents the same):
   blank text, a text over the model's ``max_chars``, a line with bytes that
   are invalid in the file's encoding, a line that is not a JSON object, or a
   record without the text field yields ``{"id": …, "error": "…"}``.
-- Ids: the value of the id field when the record has one; otherwise the line
-  number (JSON Lines, plain text) or the row number (CSV, first data row is
-  1); ``file:article:paragraph`` for pages.
+- Ids are strings: the value of the id field when the record has one (a
+  JSON number or other value as its JSON text: ``2`` -> ``"2"``); otherwise
+  ``"line:N"`` (JSON Lines, plain text; N counts every line of the file) or
+  ``"row:N"`` (CSV, the first data row being 1), which a user's own ids do
+  not take by accident; ``file:article:paragraph`` for pages. A record whose
+  id an earlier record of the job already had is written with
+  ``"duplicate_id": true`` (CSV: a ``duplicate_id`` column) and counted in
+  the summary: nothing is dropped or merged.
+- The output is never the input: a job whose output (or its ``.part`` or
+  ``.checkpoint`` file) is an input file, by path or through a link, is
+  refused before anything is written; an existing output is replaced only
+  with ``overwrite=True``.
 - Encoding: a UTF-8 BOM means UTF-8. Otherwise the non-ASCII lines of the
   first MiB decide: UTF-8 if at least half of them are valid UTF-8, else
   GB18030 if at least half are valid GB18030, else the file is refused with
@@ -57,7 +66,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputTypeError, InputValueError
+from .errors import InputTypeError, InputValueError, OutputPathError
 from .text import DEFAULT_MAX_CHARS, check_positive_int, check_text, check_texts, normalize
 
 __all__ = [
@@ -71,6 +80,7 @@ __all__ = [
     "frame_with_tags",
     "text_limit",
     "run_batch",
+    "check_output_path",
     "BatchSummary",
     "progress_printer",
     "INPUT_FORMATS",
@@ -241,7 +251,7 @@ class RecordReader:
         current = self._current.tell() if self._current is not None and not self._current.closed else 0
         return min(self._done_bytes + current, self.size)
 
-    def __iter__(self) -> Iterator[tuple[Any, object]]:
+    def __iter__(self) -> Iterator[tuple[str, object]]:
         self._done_bytes = 0
         for file in self.files:
             if self.format == "pages":
@@ -265,20 +275,22 @@ class RecordReader:
                 line = line.lstrip("\ufeff")  # a BOM the codec kept (GB18030's, or UTF-8 read as "utf-8")
             yield number, line.rstrip("\r\n")
 
-    def _lines(self, text: IO[str], encoding: str) -> Iterator[tuple[Any, object]]:
+    def _lines(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
         for number, line in self._lines_of(text):
             if not line.strip():
                 continue
             if _ESCAPED.search(line):
-                yield number, Unreadable(f"invalid bytes for {encoding} at line {number}")
+                yield f"line:{number}", Unreadable(f"invalid bytes for {encoding} at line {number}")
             else:
-                yield number, line
+                yield f"line:{number}", line
 
-    def _record_id(self, record: dict[str, Any], number: int) -> Any:
+    def _record_id(self, record: dict[str, Any], number: int) -> str:
         value = record.get(self.id_field)
-        return number if value is None or value == "" else value
+        if value is None or value == "":
+            return f"line:{number}"
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
-    def _jsonl(self, text: IO[str], encoding: str) -> Iterator[tuple[Any, object]]:
+    def _jsonl(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
         for number, line in self._lines_of(text):
             if not line.strip():
                 continue
@@ -287,7 +299,7 @@ class RecordReader:
             except json.JSONDecodeError as exc:
                 record = exc
             # the id survives bad bytes elsewhere in the line: the line still parses
-            record_id = self._record_id(record, number) if isinstance(record, dict) else number
+            record_id = self._record_id(record, number) if isinstance(record, dict) else f"line:{number}"
             if _ESCAPED.search(line):
                 yield record_id, Unreadable(f"invalid bytes for {encoding} at line {number}")
             elif isinstance(record, json.JSONDecodeError):
@@ -299,7 +311,7 @@ class RecordReader:
             else:
                 yield record_id, record[self.text_field]
 
-    def _csv(self, text: IO[str], encoding: str) -> Iterator[tuple[Any, object]]:
+    def _csv(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
         # The csv module refuses fields over 128 KiB by default; a long text must
         # be read to be refused as too long, not end the job. The limit is
         # process-wide, so it is only ever raised.
@@ -324,7 +336,7 @@ class RecordReader:
             if not row:
                 continue
             number += 1
-            record_id = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else number
+            record_id = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else f"row:{number}"
             if any(_ESCAPED.search(cell) for cell in row):
                 yield record_id, Unreadable(f"invalid bytes for {encoding} in the row ending at line {reader.line_num}")
             elif text_at >= len(row):
@@ -337,7 +349,7 @@ class RecordReader:
         for number, line in enumerate(text, 1):
             yield line.lstrip("\ufeff") if number == 1 else line  # line ends kept: csv needs them
 
-    def _page(self, file: Path) -> Iterator[tuple[Any, object]]:
+    def _page(self, file: Path) -> Iterator[tuple[str, object]]:
         from .page import read_page
 
         name = file.name
@@ -543,26 +555,32 @@ class _Writer:
         self.labels = list(labels)
         self.with_figures = with_figures
         self.settings = settings
-        self.records = self.tagged = self.failed = 0
+        self.records = self.tagged = self.failed = self.duplicates = 0
         self.last_id: Any = None
         self._fh: IO[bytes] | None = None
 
     def header(self) -> list[str]:
-        return ["id", "themes", *[f"score_{l}" for l in self.labels], "keywords", *["figures"] * self.with_figures, "error"]
+        return ["id", "themes", *[f"score_{l}" for l in self.labels], "keywords", *["figures"] * self.with_figures,
+                "error", "duplicate_id"]
 
-    def _encode(self, ids: Sequence[Any], results: Sequence[dict[str, Any]]) -> bytes:
+    def _encode(self, ids: Sequence[str], results: Sequence[dict[str, Any]], duplicates: Sequence[bool]) -> bytes:
         if self.format == "jsonl":
-            text = "".join(_encode_jsonl({"id": i, **r}) for i, r in zip(ids, results))
+            text = "".join(
+                _encode_jsonl({"id": i, "duplicate_id": True, **r} if d else {"id": i, **r})
+                for i, r, d in zip(ids, results, duplicates)
+            )
         else:
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")
-            for record_id, r in zip(ids, results):
+            for record_id, r, duplicate in zip(ids, results, duplicates):
+                flag = "true" if duplicate else ""
                 if "error" in r:
-                    writer.writerow([record_id, "", *[""] * len(self.labels), "", *[""] * self.with_figures, r["error"]])
+                    writer.writerow([record_id, "", *[""] * len(self.labels), "", *[""] * self.with_figures,
+                                     r["error"], flag])
                 else:
                     figures = [json.dumps(r["figures"], ensure_ascii=False)] if self.with_figures else []
                     writer.writerow([record_id, ";".join(r["themes"]), *[r["scores"][l] for l in self.labels],
-                                     ";".join(r["keywords"]), *figures, ""])
+                                     ";".join(r["keywords"]), *figures, "", flag])
             text = buffer.getvalue()
         # an id carrying undecodable input bytes (lone surrogates) is written as
         # \udcXX, which JSON reads back as the same string, instead of failing
@@ -598,23 +616,25 @@ class _Writer:
         self._fh.truncate(state["bytes"])  # drop whatever was written after the last checkpoint
         self._fh.seek(state["bytes"])
         self.records, self.tagged, self.failed = state["records"], state["tagged"], state["failed"]
+        self.duplicates = state.get("duplicates", 0)
         self.last_id = state["last_id"]
         return True
 
-    def write(self, ids: Sequence[Any], results: Sequence[dict[str, Any]]) -> None:
-        """Append one chunk and commit it."""
+    def write(self, ids: Sequence[str], results: Sequence[dict[str, Any]], duplicates: Sequence[bool]) -> None:
+        """Append one chunk and commit it; ``duplicates`` flags the records whose id an earlier one had."""
         assert self._fh is not None, "start() or resume() first"
-        self._fh.write(self._encode(ids, results))
+        self._fh.write(self._encode(ids, results, duplicates))
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self.records += len(results)
         failed = sum("error" in r for r in results)
         self.failed += failed
         self.tagged += len(results) - failed
+        self.duplicates += sum(duplicates)
         if ids:
             self.last_id = ids[-1]
         state = {"records": self.records, "bytes": self._fh.tell(), "tagged": self.tagged, "failed": self.failed,
-                 "last_id": self.last_id, "settings": self.settings}
+                 "duplicates": self.duplicates, "last_id": self.last_id, "settings": self.settings}
         temporary = self.checkpoint.with_name(self.checkpoint.name + ".tmp")
         with open(temporary, "w", encoding="utf-8") as fh:
             json.dump(state, fh, ensure_ascii=False)
@@ -639,13 +659,15 @@ class _Writer:
 @dataclass
 class BatchSummary:
     """What a batch job did: records read and written, how many tagged and
-    failed (in the whole output, earlier runs included), how many records an
+    failed, how many had an id an earlier record had (``duplicate_ids``; all
+    three in the whole output, earlier runs included), how many records an
     earlier run had written (``resumed``), and this run's time."""
 
     output: Path
     read: int = 0
     tagged: int = 0
     failed: int = 0
+    duplicate_ids: int = 0
     resumed: int = 0
     seconds: float = 0.0
 
@@ -656,7 +678,9 @@ class BatchSummary:
 
     def __str__(self) -> str:
         earlier = f" ({self.resumed:,} of them by an earlier run)" if self.resumed else ""
-        return (f"read {self.read:,} records{earlier}: {self.tagged:,} tagged, {self.failed:,} failed; "
+        duplicates = (f"; {self.duplicate_ids:,} with an id an earlier record had (flagged duplicate_id)"
+                      if self.duplicate_ids else "")
+        return (f"read {self.read:,} records{earlier}: {self.tagged:,} tagged, {self.failed:,} failed{duplicates}; "
                 f"{self.seconds:,.1f} s, {self.rate:,.0f} records/s; wrote {self.output}")
 
 
@@ -673,22 +697,101 @@ def _chunked(items: Iterable[tuple[Any, object]], size: int) -> Iterator[tuple[l
         yield ids, values
 
 
-def _skip(records: Iterator[tuple[Any, object]], n: int, last_id: Any, part: Path) -> None:
-    """Consume the ``n`` records an earlier run wrote, checking that the last of them has its id."""
+class _SeenIds:
+    """The ids a job has written, to flag the ones that come again.
+
+    Held as 64-bit hashes in sorted numpy runs, merged like a binary counter
+    (a run is merged into the one before it when that one is not more than
+    twice its size): 8 bytes an id instead of a Python string and set slot,
+    and O(n log n) work in all. Python's string hash is salted per process,
+    which is enough: a resumed job hashes again the ids of the records it
+    skips. Two different ids share a hash with odds of about n² / 2⁶⁵
+    (10⁻⁸ for a million ids).
+    """
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self._np = np
+        self._runs: list[Any] = []
+
+    def add(self, ids: Sequence[str]) -> list[bool]:
+        """Record ``ids`` (in order); for each, whether an earlier id (in this call or before) was the same."""
+        np = self._np
+        if not ids:
+            return []
+        hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        repeated = np.zeros(len(ids), dtype=bool)
+        # among equal ids of this call, all but the first (stable order keeps it first) come again
+        repeated[order[1:][ordered[1:] == ordered[:-1]]] = True
+        for run in self._runs:
+            at = np.minimum(np.searchsorted(run, hashes), len(run) - 1)
+            repeated |= run[at] == hashes
+        self._runs.append(ordered)
+        while len(self._runs) > 1 and len(self._runs[-2]) <= 2 * len(self._runs[-1]):
+            last = self._runs.pop()
+            # two sorted runs: a stable sort (timsort) of their concatenation merges them in linear time
+            self._runs[-1] = np.sort(np.concatenate([self._runs[-1], last]), kind="stable")
+        return repeated.tolist()
+
+
+def _skip(records: Iterator[tuple[str, object]], n: int, last_id: Any, part: Path, seen: _SeenIds) -> None:
+    """Consume the ``n`` records an earlier run wrote, checking that the last of them has its id,
+    and note their ids in ``seen``."""
     record_id: Any = None
-    for seen in range(n):
+    batch: list[str] = []
+    for count in range(n):
         try:
             record_id, _ = next(records)
         except StopIteration:
             raise InputValueError(
-                f"{part} holds {n:,} records but the input has only {seen:,}; it is the output of another input"
+                f"{part} holds {n:,} records but the input has only {count:,}; it is the output of another input"
             ) from None
+        batch.append(record_id)
+        if len(batch) == 10_000:
+            seen.add(batch)
+            batch = []
+    if batch:
+        seen.add(batch)
     # ids go through JSON in the checkpoint: compare them as JSON (1 == 1, not "1")
     if n and json.dumps(record_id, ensure_ascii=False) != json.dumps(last_id, ensure_ascii=False):
         raise InputValueError(
             f"record {n:,} of the input has id {record_id!r} but {part} ends with id {last_id!r}; "
             "it is the output of another input"
         )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare where they lead
+        return a.resolve() == b.resolve()
+
+
+def check_output_path(output: Path, inputs: Sequence[Path], *, overwrite: bool = False) -> None:
+    """Refuse an ``output`` that would destroy data, before anything is written.
+
+    The output, and the ``.part`` and ``.checkpoint`` files written beside it,
+    must not be any of ``inputs`` — compared with :func:`os.path.samefile`
+    (which sees through symbolic and hard links) where both exist, else by
+    resolved path. An existing ``output`` is refused unless ``overwrite``.
+    Raises :class:`~zonenlp.errors.OutputPathError`.
+    """
+    companions = [output, output.with_name(output.name + ".part"), output.with_name(output.name + ".checkpoint")]
+    for written in companions:
+        for source in inputs:
+            if _same_file(written, source):
+                what = "the output" if written == output else f"the job's working file {written}"
+                raise OutputPathError(
+                    f"{what} would be the input file {source}; writing it would destroy the input. "
+                    "Choose another output path"
+                )
+    if output.is_dir():
+        raise OutputPathError(f"the output {output} is a directory; give a file name")
+    if not overwrite and (output.exists() or output.is_symlink()):
+        raise OutputPathError(f"the output {output} already exists; remove it, choose another path, or pass --force to replace it")
 
 
 Tagger = Callable[[Iterable[list[object]]], Iterator[list[dict[str, Any]]]]
@@ -705,6 +808,7 @@ def run_batch(
     n_jobs: int | None = None,
     chunk_size: int = 1000,
     resume: bool = False,
+    overwrite: bool = False,
     tagger: Tagger | None = None,
     progress: Callable[[int, RecordReader, float], None] | None = None,
 ) -> BatchSummary:
@@ -717,10 +821,19 @@ def run_batch(
     continues an earlier run from its checkpoint — with other settings it is
     refused. ``progress(records_done, reader, seconds)`` is called after each
     chunk. Returns a :class:`BatchSummary`.
+
+    Raises :class:`~zonenlp.errors.OutputPathError`, before anything is
+    opened for writing, when ``output`` (or its ``.part`` or ``.checkpoint``
+    file) is one of the reader's input files — by path, relative path, or
+    through a symbolic or hard link — and when ``output`` exists and neither
+    ``overwrite`` nor a ``resume`` of an unfinished run says to replace it.
     """
     check_positive_int(chunk_size, "chunk_size")
     check_positive_int(k, "k")
     target = Path(output)
+    # a resume may replace the output only when there is an unfinished run to continue
+    unfinished = resume and all(target.with_name(target.name + s).is_file() for s in (".part", ".checkpoint"))
+    check_output_path(target, reader.files, overwrite=overwrite or unfinished)
     fmt = output_format or ("csv" if target.suffix.lower() == ".csv" else "jsonl")
     if fmt not in OUTPUT_FORMATS:
         raise InputValueError(f"output format must be one of {OUTPUT_FORMATS}, got {fmt!r}")
@@ -737,9 +850,10 @@ def run_batch(
         # the first record settles the encoding and the CSV header: a file that
         # cannot be read at all fails here, before any output file is touched
         records = chain(list(islice(records, 1)), records)
+        seen = _SeenIds()
         resumed = resume and writer.resume()
         if resumed:
-            _skip(records, writer.records, writer.last_id, writer.part)
+            _skip(records, writer.records, writer.last_id, writer.part, seen)
         else:
             writer.start()
         summary = BatchSummary(target, resumed=writer.records)
@@ -752,13 +866,15 @@ def run_batch(
                 yield chunk
 
         for results in tagger(values()):
-            writer.write(pending_ids.popleft(), results)
+            ids = pending_ids.popleft()
+            writer.write(ids, results, seen.add(ids))
             if progress is not None:
                 progress(writer.records - summary.resumed, reader, time.perf_counter() - started)
         writer.finish()
     finally:
         writer.close()
     summary.read, summary.tagged, summary.failed = writer.records, writer.tagged, writer.failed
+    summary.duplicate_ids = writer.duplicates
     summary.seconds = time.perf_counter() - started
     return summary
 

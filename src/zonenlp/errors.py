@@ -43,3 +43,7 @@ class ZonenlpVersionWarning(UserWarning):
 
 class MissingDependencyError(ZonenlpError, ImportError):
     """An optional dependency of the feature used is not installed (e.g. Dask for ``zonenlp.dask``)."""
+
+
+class OutputPathError(ZonenlpError, ValueError):
+    """An output path would destroy data: it is an input file, or an existing output not meant to be replaced."""
