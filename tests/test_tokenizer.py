@@ -92,6 +92,22 @@ def test_module_level_tokenize():
     assert tokenize("湘潭高新区打好招商引资主动仗")[0] == "湘潭高新区"
 
 
+def test_cut_and_lcut_are_jiebas_names_for_tokenize(tok):
+    import zonenlp
+
+    text = "湘潭高新区新签约亿元以上项目10个，总投资额39亿元"
+    expected = ["湘潭高新区", "新", "签约", "亿元", "以上", "项目", "10个", "总投资额", "39亿元"]
+    assert tok.lcut(text) == expected and zonenlp.lcut(text) == expected
+    for iterator in (tok.cut(text), zonenlp.cut(text)):
+        assert iter(iterator) is iterator and not isinstance(iterator, list)  # an iterator, as jieba.cut gives
+        assert list(iterator) == expected
+    assert Tokenizer(keep_punctuation=True).lcut("招商，引资") == ["招商", "，", "引资"]
+    with pytest.raises(InputTypeError):
+        zonenlp.lcut(None)  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError):
+        zonenlp.cut(b"bytes")  # type: ignore[arg-type]  # at the call, not at the first next()
+
+
 def test_import_does_no_heavy_work():
     code = "import sys, zonenlp; print(any(m in sys.modules for m in ('jieba', 'sklearn', 'numpy', 'joblib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

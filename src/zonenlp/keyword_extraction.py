@@ -28,11 +28,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple, overload
 from importlib import resources
 
 from ._engines import jieba_dictionary, jieba_file
-from .errors import InputValueError
+from .errors import InputTypeError, InputValueError
 from .text import check_positive_int, check_texts, normalize, to_simplified
 from .tokenizer import Tokenizer, default_tokenizer, is_number_token, is_zone_name, load_stopwords
 
@@ -322,13 +322,39 @@ def _default_extractor() -> KeywordExtractor:
     return KeywordExtractor()
 
 
-def keywords(text: str, k: int = 10) -> list[tuple[str, float]]:
-    """The ``k`` best keywords of ``text`` with scores, best first.
+@overload
+def keywords(
+    text: str, k: int | None = None, *, topK: int | None = None, withWeight: Literal[True] = True
+) -> list[tuple[str, float]]: ...
+
+
+@overload
+def keywords(text: str, k: int | None = None, *, topK: int | None = None, withWeight: Literal[False]) -> list[str]: ...
+
+
+def keywords(
+    text: str, k: int | None = None, *, topK: int | None = None, withWeight: bool = True
+) -> list[tuple[str, float]] | list[str]:
+    """The ``k`` (by default 10) best keywords of ``text`` with scores, best first.
 
     >>> keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", k=2)
     [('招商引资动员大会', 18.6383), ('湘潭高新区', 13.1792)]
+
+    jieba's spellings work too, with the meaning they have in
+    ``jieba.analyse.extract_tags``: ``topK`` for ``k`` (give one of them, not
+    both), and ``withWeight=False`` for the terms alone.
+
+    >>> keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", topK=2, withWeight=False)
+    ['招商引资动员大会', '湘潭高新区']
     """
-    return _default_extractor().extract(text, k)
+    if not isinstance(withWeight, bool):
+        raise InputTypeError(f"withWeight must be True or False, got {withWeight!r}")
+    if topK is not None:
+        if k is not None:
+            raise InputValueError(f"give k or topK (jieba's name for it), not both: got k={k!r}, topK={topK!r}")
+        k = check_positive_int(topK, "topK")
+    pairs = _default_extractor().extract(text, 10 if k is None else k)
+    return pairs if withWeight else [term for term, _ in pairs]
 
 
 def corpus_keywords(

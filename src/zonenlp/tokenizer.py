@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,7 +22,7 @@ from .errors import ModelFileError
 from .text import DEFAULT_MAX_CHARS, check_text, check_texts, normalize, to_simplified
 
 __all__ = [
-    "Tokenizer", "tokenize", "default_tokenizer", "load_stopwords", "is_number_token", "is_word_token",
+    "Tokenizer", "tokenize", "cut", "lcut", "default_tokenizer", "load_stopwords", "is_number_token", "is_word_token",
     "is_zone_name", "require_backend",
 ]
 
@@ -186,6 +186,9 @@ class Tokenizer:
     The engine is built on the first call to :meth:`tokenize`, not when the
     object is made; a pickled Tokenizer carries its settings only and builds
     its engine again when it is next used.
+
+    The names jieba users know work too: :meth:`cut` (an iterator) and
+    :meth:`lcut` (a list) give the tokens of :meth:`tokenize`.
     """
 
     def __init__(
@@ -367,6 +370,22 @@ class Tokenizer:
 
     __call__ = tokenize
 
+    def cut(self, text: str) -> Iterator[str]:
+        """The tokens of :meth:`tokenize`, as an iterator: jieba's ``cut``, with zonenlp's tokens.
+
+        >>> " / ".join(Tokenizer().cut("湘潭高新区引进双创人才"))
+        '湘潭高新区 / 引进 / 双创人才'
+        """
+        return iter(self.tokenize(text))
+
+    def lcut(self, text: str) -> list[str]:
+        """The tokens of :meth:`tokenize`: jieba's ``lcut``, with zonenlp's tokens.
+
+        >>> Tokenizer().lcut("湘潭高新区引进双创人才")
+        ['湘潭高新区', '引进', '双创人才']
+        """
+        return self.tokenize(text)
+
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         """Tokenize each text; raise :class:`InputTypeError` naming the first non-str item."""
         return [self.tokenize(text) for text in check_texts(texts)]
@@ -386,3 +405,20 @@ def tokenize(text: str) -> list[str]:
     """
     return default_tokenizer().tokenize(text)
 
+
+def cut(text: str) -> Iterator[str]:
+    """The words of ``text`` as an iterator, with the default :class:`Tokenizer`: ``jieba.cut``'s habit.
+
+    >>> list(cut("湘潭高新区打好招商引资主动仗"))
+    ['湘潭高新区', '打', '好', '招商引资', '主动仗']
+    """
+    return default_tokenizer().cut(text)
+
+
+def lcut(text: str) -> list[str]:
+    """The words of ``text`` as a list, with the default :class:`Tokenizer`: ``jieba.lcut``'s habit.
+
+    >>> lcut("湘潭高新区打好招商引资主动仗")
+    ['湘潭高新区', '打', '好', '招商引资', '主动仗']
+    """
+    return default_tokenizer().lcut(text)
