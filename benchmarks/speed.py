@@ -98,8 +98,7 @@ def main() -> None:
     # tokenization
     sample = texts[:2000]
     megabytes = sum(len(t.encode("utf-8")) for t in sample) / 1e6
-    tokenizer = zonenlp.Tokenizer()
-    tokenizers = {"jieba.lcut": jieba.lcut, "zonenlp Tokenizer (jieba backend)": tokenizer.tokenize}
+    tokenizers = {"jieba.lcut": jieba.lcut, "zonenlp Tokenizer (jieba backend)": zonenlp.Tokenizer(backend="jieba").tokenize}
     try:
         import rjieba
 

@@ -53,6 +53,21 @@ def test_bad_arguments():
         keywords("招商引资", k=0)
 
 
+def test_jiebas_spellings_topk_and_withweight():
+    pairs = keywords(PARAGRAPH, k=4)
+    assert len(pairs) == 4 and all(isinstance(score, float) for _, score in pairs)
+    assert keywords(PARAGRAPH, topK=4) == pairs  # topK is k
+    assert keywords(PARAGRAPH, topK=4, withWeight=False) == [term for term, _ in pairs]  # terms only
+    assert keywords(PARAGRAPH, 4, withWeight=True) == pairs
+    assert len(keywords(PARAGRAPH)) == 10  # neither given: 10
+    with pytest.raises(InputValueError, match="not both"):
+        keywords(PARAGRAPH, k=4, topK=4)
+    with pytest.raises(InputValueError, match="topK"):
+        keywords(PARAGRAPH, topK=0)
+    with pytest.raises(InputTypeError, match="withWeight"):
+        keywords(PARAGRAPH, withWeight="no")  # type: ignore[call-overload]
+
+
 def test_extractor_uses_given_tokenizer():
     from zonenlp import Tokenizer
 

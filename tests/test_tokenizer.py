@@ -92,6 +92,22 @@ def test_module_level_tokenize():
     assert tokenize("湘潭高新区打好招商引资主动仗")[0] == "湘潭高新区"
 
 
+def test_cut_and_lcut_are_jiebas_names_for_tokenize(tok):
+    import zonenlp
+
+    text = "湘潭高新区新签约亿元以上项目10个，总投资额39亿元"
+    expected = ["湘潭高新区", "新", "签约", "亿元", "以上", "项目", "10个", "总投资额", "39亿元"]
+    assert tok.lcut(text) == expected and zonenlp.lcut(text) == expected
+    for iterator in (tok.cut(text), zonenlp.cut(text)):
+        assert iter(iterator) is iterator and not isinstance(iterator, list)  # an iterator, as jieba.cut gives
+        assert list(iterator) == expected
+    assert Tokenizer(keep_punctuation=True).lcut("招商，引资") == ["招商", "，", "引资"]
+    with pytest.raises(InputTypeError):
+        zonenlp.lcut(None)  # type: ignore[arg-type]
+    with pytest.raises(InputTypeError):
+        zonenlp.cut(b"bytes")  # type: ignore[arg-type]  # at the call, not at the first next()
+
+
 def test_import_does_no_heavy_work():
     code = "import sys, zonenlp; print(any(m in sys.modules for m in ('jieba', 'sklearn', 'numpy', 'joblib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -100,7 +116,7 @@ def test_import_does_no_heavy_work():
 
 @pytest.fixture(scope="module")
 def jieba_with_domain_words():
-    """jieba's own engine with zonenlp's dictionary: the reference the segmenter must match."""
+    """jieba's own engine with zonenlp's dictionary: what the jieba backend must cut like."""
     import jieba
 
     from zonenlp.tokenizer import _read_user_dict
@@ -113,25 +129,43 @@ def jieba_with_domain_words():
 
 
 @pytest.mark.parametrize("hmm", [True, False])
-def test_fast_segmenter_matches_jieba_on_the_whole_corpus(tok, jieba_with_domain_words, hmm):
+def test_jieba_backend_cuts_as_jieba_does_on_the_whole_corpus(jieba_with_domain_words, hmm):
     import json
 
     from conftest import ROOT
 
-    tok.tokenize("预热")
     texts = [
         json.loads(line)["text"]
         for name in ("train", "test", "seed")
         for line in (ROOT / "data" / "themes" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     texts += ["", "ABC 123 ｘｙｚ", "　\n\t", "a+b#c&d", "😀招商😀", "5G基站和A股3D打印"]
-    mismatches = [t for t in texts if tok._segmenter.cut(t, hmm) != list(jieba_with_domain_words.cut(t, HMM=hmm))]
+    cut = Tokenizer(backend="jieba", hmm=hmm)._cut()
+    mismatches = [t for t in texts if cut(t, hmm) != list(jieba_with_domain_words.cut(t, HMM=hmm))]
     assert not mismatches, mismatches[:3]
 
 
-def test_word_frequency_is_jiebas_count(tok, jieba_with_domain_words):
-    for word in ("招商", "高新区", "的", "营商环境", "不是一个词语", "x"):
-        assert tok.word_frequency(word) == jieba_with_domain_words.FREQ.get(word, 0)
+def test_jieba_backend_adds_the_domain_layer_to_jiebas_cut(jieba_with_domain_words):
+    """Numbers keep their units and place + zone word is one token; every other token is jieba's."""
+    text = "浑南高新区新签约项目10个，总投资额39亿元，引进双创人才"
+    jiebas = [t for t in jieba_with_domain_words.lcut(text) if t != "，"]
+    assert jiebas[:2] == ["浑南", "高新区"] and "39" in jiebas and "亿元" in jiebas
+    assert Tokenizer(backend="jieba").tokenize(text) == [
+        "浑南高新区", "新", "签约项目", "10个", "总投资额", "39亿元", "引进", "双创人才"
+    ]
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_word_frequency_is_the_count_in_jiebas_dictionary_with_either_backend(backend):
+    import jieba
+
+    plain = jieba.Tokenizer()  # jieba's dictionary alone, as jieba ships it
+    plain.initialize()
+    tok = Tokenizer(backend=backend)
+    for word in ("招商", "高新区", "的", "营商环境", "不是一个词语", "x", "招商引"):
+        assert tok.word_frequency(word) == plain.FREQ.get(word, 0), word
+    assert tok.word_frequency("招商") == 595 and tok.word_frequency("招商引") == 0  # a prefix, not a word
+    assert tok.word_frequency("用才") == 0  # a word of the domain dictionary only: jieba never counted it
 
 
 def test_is_word_asks_the_dictionaries_not_the_hmm(tok):
@@ -156,7 +190,7 @@ import zonenlp
 text = "湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"
 model = zonenlp.load(backend={backend!r})
 model.tag([text]); model.predict([text]); model.explain(text)
-zonenlp.tokenize(text); zonenlp.Tokenizer(backend={backend!r}).tokenize(text)
+zonenlp.tokenize(text); zonenlp.Tokenizer(backend={backend!r}).tokenize(text); zonenlp.Tokenizer(backend="jieba").tokenize(text)
 zonenlp.keywords(text); zonenlp.analyze(text, model); zonenlp.figures(text); zonenlp.read_page(text)
 assert jieba.default_logger.filters == [] and jieba.default_logger.level == logging.DEBUG
 print("ok")
@@ -168,7 +202,8 @@ print("ok")
     assert (tmp_path / "jieba.cache").exists()  # the dictionary was built in this process, and said nothing
 
     shown = subprocess.run(
-        [sys.executable, "-c", "import logging; logging.basicConfig(level=logging.DEBUG); import zonenlp; zonenlp.tokenize('园区')"],
+        [sys.executable, "-c", "import logging; logging.basicConfig(level=logging.DEBUG); import zonenlp; "
+         "zonenlp.Tokenizer(backend='jieba').tokenize('园区')"],
         capture_output=True, text=True, env=env, check=True,
     )
-    assert "DEBUG:zonenlp.tokenizer:jieba: Loading model" in shown.stderr
+    assert "DEBUG:zonenlp._engines:jieba: Loading model" in shown.stderr

@@ -46,6 +46,8 @@ _LAZY = {
     "to_simplified": "text",
     "Tokenizer": "tokenizer",
     "tokenize": "tokenizer",
+    "cut": "tokenizer",
+    "lcut": "tokenizer",
     "TfidfFeaturizer": "features",
     "ThemeClassifier": "classifier",
     "THEMES": "classifier",
@@ -101,4 +103,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .keyword_extraction import KeywordExtractor, corpus_keywords, keywords
     from .persistence import load, read_manifest, save
     from .text import normalize, split_paragraphs, to_simplified
-    from .tokenizer import Tokenizer, tokenize
+    from .tokenizer import Tokenizer, cut, lcut, tokenize

@@ -299,7 +299,7 @@ class ThemeClassifier(Estimator):
     def backend(self) -> str:
         """The tokenizer backend this model segments with (``"jieba"`` or ``"rjieba"``)."""
         self._check_fitted()
-        return self.featurizer_._tokenizer().backend
+        return self.featurizer_._tokenizer().resolved_backend
 
     def use_backend(self, backend: str) -> ThemeClassifier:
         """Segment with another tokenizer backend from now on (same dictionary and settings); returns self."""

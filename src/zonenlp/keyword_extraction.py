@@ -22,17 +22,17 @@ convergence.
 from __future__ import annotations
 
 import math
-import os
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple, overload
 from importlib import resources
 
-from .errors import InputValueError
+from ._engines import jieba_dictionary, jieba_file
+from .errors import InputTypeError, InputValueError
 from .text import check_positive_int, check_texts, normalize, to_simplified
 from .tokenizer import Tokenizer, default_tokenizer, is_number_token, is_zone_name, load_stopwords
 
@@ -85,27 +85,19 @@ def load_corpus_idf() -> CorpusIdf:
     return CorpusIdf(values, n_documents, math.log((1 + n_documents) / 2) + 1)
 
 
-_jieba_tables_lock = threading.Lock()
+_jieba_idf_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _jieba_tables() -> tuple[dict[str, str], dict[str, float]]:
-    """jieba's part-of-speech tags and generic IDF, read from the files jieba ships."""
-    with _jieba_tables_lock:
-        import jieba
-
-        root = os.path.dirname(jieba.__file__)
-        tags = {}
-        with open(os.path.join(root, "dict.txt"), encoding="utf-8") as fh:
-            for line in fh:
-                word, _freq, tag = line.rstrip("\n").split(" ")
-                tags[word] = tag
+def _jieba_idf() -> dict[str, float]:
+    """jieba's generic IDF, read from the file jieba ships (``jieba/analyse/idf.txt``)."""
+    with _jieba_idf_lock:
         idf = {}
-        with open(os.path.join(root, "analyse", "idf.txt"), encoding="utf-8") as fh:
+        with open(jieba_file("analyse", "idf.txt"), encoding="utf-8") as fh:
             for line in fh:
                 word, value = line.rstrip("\n").split(" ")
                 idf[word] = float(value)
-        return tags, idf
+        return idf
 
 
 class _Candidate(NamedTuple):
@@ -168,7 +160,7 @@ class KeywordExtractor:
             corpus = load_corpus_idf()
             value = corpus.values.get(term)
             if value is None:
-                value = min(_jieba_tables()[1].get(term, corpus.rarest), corpus.rarest)
+                value = min(_jieba_idf().get(term, corpus.rarest), corpus.rarest)
             self._idfs[term] = value
         return value
 
@@ -187,7 +179,7 @@ class KeywordExtractor:
         (no search of the text per candidate: the cost stays linear in its length)."""
         tokenizer = self._tokenizer()
         domain = tokenizer.domain_words
-        tags, _ = _jieba_tables()
+        tags = jieba_dictionary().tags
         found: dict[str, _Candidate] = {}
         corpus = load_corpus_idf()
         stopwords = load_stopwords()
@@ -330,13 +322,39 @@ def _default_extractor() -> KeywordExtractor:
     return KeywordExtractor()
 
 
-def keywords(text: str, k: int = 10) -> list[tuple[str, float]]:
-    """The ``k`` best keywords of ``text`` with scores, best first.
+@overload
+def keywords(
+    text: str, k: int | None = None, *, topK: int | None = None, withWeight: Literal[True] = True
+) -> list[tuple[str, float]]: ...
 
-    >>> [w for w, _ in keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", k=3)]  # doctest: +SKIP
-    ['湘潭高新区', '招商引资', '动员大会']
+
+@overload
+def keywords(text: str, k: int | None = None, *, topK: int | None = None, withWeight: Literal[False]) -> list[str]: ...
+
+
+def keywords(
+    text: str, k: int | None = None, *, topK: int | None = None, withWeight: bool = True
+) -> list[tuple[str, float]] | list[str]:
+    """The ``k`` (by default 10) best keywords of ``text`` with scores, best first.
+
+    >>> keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", k=2)
+    [('招商引资动员大会', 18.6383), ('湘潭高新区', 13.1792)]
+
+    jieba's spellings work too, with the meaning they have in
+    ``jieba.analyse.extract_tags``: ``topK`` for ``k`` (give one of them, not
+    both), and ``withWeight=False`` for the terms alone.
+
+    >>> keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", topK=2, withWeight=False)
+    ['招商引资动员大会', '湘潭高新区']
     """
-    return _default_extractor().extract(text, k)
+    if not isinstance(withWeight, bool):
+        raise InputTypeError(f"withWeight must be True or False, got {withWeight!r}")
+    if topK is not None:
+        if k is not None:
+            raise InputValueError(f"give k or topK (jieba's name for it), not both: got k={k!r}, topK={topK!r}")
+        k = check_positive_int(topK, "topK")
+    pairs = _default_extractor().extract(text, 10 if k is None else k)
+    return pairs if withWeight else [term for term, _ in pairs]
 
 
 def corpus_keywords(

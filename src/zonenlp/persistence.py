@@ -213,7 +213,7 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
     """Load a model saved by :func:`save`; ``None`` loads the shipped default model.
 
     ``backend`` chooses the tokenizer backend: ``"auto"`` uses rjieba when it
-    is installed (``zonenlp[fast]``) and the manifest records that it gives
+    is installed (zonenlp installs it where it has a wheel) and the manifest records that it gives
     the same results as the backend the model was trained with (at least
     :data:`BACKEND_PARITY` of tokens and of predictions), else the trained
     one; ``"jieba"`` or ``"rjieba"`` choose outright. ``model.backend`` says

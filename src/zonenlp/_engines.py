@@ -1,0 +1,162 @@
+"""The segmentation engines behind :class:`~zonenlp.tokenizer.Tokenizer`, and jieba's dictionary file.
+
+Both engines run jieba's algorithm (the dictionary's word graph, its most
+probable route, an HMM for words the dictionary lacks) with zonenlp's domain
+dictionary added: rjieba, jieba's algorithm in Rust and a dependency of zonenlp
+wherever it has a wheel, and jieba itself. One setting picks one:
+``"auto"`` (rjieba when it is installed, else jieba), ``"rjieba"`` or
+``"jieba"``. Each engine zonenlp builds is its own: jieba's module-level
+tokenizer is never used or changed.
+
+rjieba does not expose jieba's word counts and part-of-speech tags; zonenlp
+reads both from the dictionary file jieba ships (``jieba/dict.txt``), once per
+process, so they are the same whichever engine segments.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import InputValueError, MissingDependencyError
+
+__all__ = ["BACKENDS", "Cut", "JiebaDictionary", "jieba_dictionary", "jieba_file", "new_engine", "require_backend", "resolve_backend"]
+
+#: The values of ``Tokenizer(backend=...)``.
+BACKENDS = ("auto", "rjieba", "jieba")
+
+#: An engine's cut: ``cut(text, hmm)`` -> the tokens of ``text``, whitespace included.
+Cut = Callable[[str, bool], list[str]]
+
+_NO_RJIEBA = (
+    "the rjieba backend needs rjieba, which zonenlp installs where rjieba has a wheel (CPython on x86-64 and ARM64); "
+    "elsewhere pip install 'zonenlp[fast]' builds it (a Rust compiler is needed), or use backend='jieba'"
+)
+_log = logging.getLogger(__name__)
+
+
+def _rjieba_installed() -> bool:
+    return importlib.util.find_spec("rjieba") is not None
+
+
+def require_backend(backend: str) -> None:
+    """Fail now, with a clear error, if ``backend`` is unknown or not installed,
+    without building its dictionary (which happens on first segmentation)."""
+    if backend not in BACKENDS:
+        raise InputValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "rjieba" and not _rjieba_installed():
+        raise MissingDependencyError(_NO_RJIEBA)
+
+
+def resolve_backend(backend: str) -> str:
+    """The engine ``backend`` names: ``"auto"`` is rjieba when it is installed, else jieba.
+
+    >>> resolve_backend("jieba")
+    'jieba'
+    """
+    require_backend(backend)
+    if backend == "auto":
+        return "rjieba" if _rjieba_installed() else "jieba"
+    return backend
+
+
+class _ToZonenlpLog(logging.Filter):
+    """Takes jieba's log records made by one thread and logs them on zonenlp's logger instead.
+
+    jieba announces every dictionary it builds on stderr through its own
+    logger ("Building prefix dict …"); a library call must not print, and a
+    user's settings for jieba's logger are theirs. So only the records our
+    own engine's start-up makes, in the thread that starts it, are taken:
+    another thread's use of jieba logs as the user set it up.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.thread = threading.get_ident()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.thread != self.thread:
+            return True
+        _log.debug("jieba: %s", record.getMessage())
+        return False
+
+
+@contextmanager
+def _jieba_log_routed() -> Iterator[None]:
+    import jieba
+
+    route = _ToZonenlpLog()
+    jieba.default_logger.addFilter(route)
+    try:
+        yield
+    finally:
+        jieba.default_logger.removeFilter(route)
+
+
+def new_engine(engine: str, entries: list[tuple[str, str | None]]) -> Cut:
+    """A new ``"rjieba"`` or ``"jieba"`` engine with ``entries`` (word, part-of-speech tag
+    or None) added to jieba's dictionary; its cut function."""
+    if engine == "rjieba":
+        try:
+            import rjieba
+        except ImportError:
+            raise MissingDependencyError(_NO_RJIEBA) from None
+        fast = rjieba.Jieba()
+        for word, tag in entries:
+            fast.add_word(word, None, tag)
+        return fast.cut
+    import jieba  # deferred: importing jieba costs time a user may not need
+
+    slow = jieba.Tokenizer()  # private: jieba.dt, the module-level one, stays as it is
+    with _jieba_log_routed():
+        slow.initialize()
+    for word, tag in entries:
+        slow.add_word(word, tag=tag)
+
+    def cut(text: str, hmm: bool) -> list[str]:
+        return slow.lcut(text, HMM=hmm)
+
+    return cut
+
+
+def jieba_file(*parts: str) -> Path:
+    """A file of jieba's package (``jieba_file("dict.txt")``), found without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError("zonenlp needs jieba: pip install jieba")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+class JiebaDictionary(NamedTuple):
+    """jieba's dictionary file: each word's count, and its part-of-speech tag."""
+
+    counts: dict[str, int]
+    tags: dict[str, str]
+
+
+_dictionary_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _read_jieba_dictionary() -> JiebaDictionary:
+    counts: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    with open(jieba_file("dict.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            word, count, tag = line.rstrip("\n").split(" ")
+            counts[word] = int(count)
+            tags[word] = sys.intern(tag)  # about 60 distinct tags: 350,000 words share them
+    return JiebaDictionary(counts, tags)
+
+
+def jieba_dictionary() -> JiebaDictionary:
+    """jieba's word counts and tags, read from its ``dict.txt`` on first use, once per process."""
+    with _dictionary_lock:
+        return _read_jieba_dictionary()
