@@ -1,12 +1,14 @@
-"""Merge authored corpus batches into data/themes/train.jsonl and test.jsonl.
+"""Add authored corpus batches to data/themes/train.jsonl and test.jsonl.
 
 Each batch is JSON Lines written by one author session (fields text, labels,
-subtopic, register, province, place, group, hard). This script gives every
-paragraph a stable id, drops paragraphs that are near-duplicates of an earlier
-one or of the seed page, and splits by article (``group``) so that paragraphs
-of one article never sit on both sides of the split.
+subtopic, register, province, place, group, hard, and from round 4 on the
+brief's category). The paragraphs already in train.jsonl and test.jsonl stay
+as they are, ids included; each new paragraph gets a stable id, is dropped if
+it is a near-duplicate of a paragraph kept before it or of the seed page, and
+goes to the split its article (``group``) goes to, so that paragraphs of one
+article never sit on both sides of the split.
 
-    python scripts/build_corpus.py BATCH.jsonl [BATCH.jsonl ...]
+    python scripts/build_corpus.py data/authoring/round4/*.jsonl
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from corpus_rules import char_grams, overlap  # noqa: E402  (the rule the corpus test enforces)
 
 OUT = ROOT / "data" / "themes"
-FIELDS = ("id", "text", "labels", "subtopic", "source", "group", "register", "province", "place", "hard")
+FIELDS = ("id", "text", "labels", "subtopic", "source", "group", "register", "province", "place", "hard", "category")
 TEST_SHARE = 5  # one article in five goes to the test split
 
 
@@ -37,13 +39,17 @@ def main() -> None:
     args = parser.parse_args()
 
     seed = [json.loads(l)["text"] for l in open(OUT / "seed.jsonl", encoding="utf-8")]
-    kept_grams = [char_grams(t) for t in seed]
-    kept, dropped = [], []
+    kept = [json.loads(l) for name in ("train.jsonl", "test.jsonl") for l in open(OUT / name, encoding="utf-8") if l.strip()]
+    known_groups = {r["group"] for r in kept}
+    kept_grams = [char_grams(t) for t in seed] + [char_grams(r["text"]) for r in kept]
+    dropped = []
     for batch in args.batches:
         for number, line in enumerate(open(batch, encoding="utf-8"), 1):
             if not line.strip():
                 continue
             record = json.loads(line)
+            if record["group"] in known_groups:
+                sys.exit(f"{batch}:{number}: group {record['group']} is already in the corpus; was this batch added before?")
             grams = char_grams(record["text"])
             if any(overlap(grams, g) > 0.5 for g in kept_grams):
                 dropped.append(f"{batch.name}:{number}")
@@ -51,7 +57,7 @@ def main() -> None:
             kept_grams.append(grams)
             record["source"] = "authored"
             record["id"] = f"{record['group']}-p{sum(r['group'] == record['group'] for r in kept) + 1:02d}"
-            kept.append({k: record[k] for k in FIELDS})
+            kept.append({k: record[k] for k in FIELDS if k in record})
     train = [r for r in kept if not in_test(r["group"])]
     test = [r for r in kept if in_test(r["group"])]
     for name, records in (("train.jsonl", train), ("test.jsonl", test)):
