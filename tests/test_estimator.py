@@ -129,7 +129,7 @@ _ONE_D_Y = "the check fits a 1-D y (binary or multiclass); ThemeClassifier is mu
 
 CLASSIFIER_XFAIL = {
     "check_estimators_unfitted": (
-        "zonenlp raises zonenlp.NotFittedError (a ValueError, as scikit-learn's is), not "
+        "zonenlp raises zonenlp.NotFittedError (a ValueError and AttributeError, as scikit-learn's is), not "
         "sklearn.exceptions.NotFittedError: importing scikit-learn to raise its class would cost a "
         "loaded model, which predicts with numpy alone, a second"
     ),

@@ -125,9 +125,10 @@ def test_tokenizer_is_known_once_fitted(tiny_corpus):
     texts, _ = tiny_corpus
     with pytest.raises(NotFittedError):
         TfidfFeaturizer().tokenizer_
+    assert not hasattr(TfidfFeaturizer(), "tokenizer_")  # a fitted attribute, as scikit-learn's
     own = Tokenizer(extra_words=("链式招商",))
-    assert TfidfFeaturizer(tokenizer=own, min_df=1).fit(texts).tokenizer_ is own
-    assert TfidfFeaturizer(min_df=1).fit(texts).tokenizer_ is default_tokenizer()
+    assert TfidfFeaturizer(tokenizer=own, use_words=False, min_df=1).fit(texts).tokenizer_ is own
+    assert TfidfFeaturizer(use_words=False, min_df=1).fit(texts).tokenizer_ is default_tokenizer()
 
 
 def test_what_scikit_learns_data_checks_verify_holds_on_texts(tiny_corpus):
