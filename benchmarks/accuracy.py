@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from baselines import KeywordRules, NaivePipeline  # noqa: E402
 from train_model import build_model  # noqa: E402
-from zonenlp.classifier import THEMES, multilabel_scores  # noqa: E402
+from zonenlp.labels import THEMES  # noqa: E402
+from zonenlp.metrics import multilabel_scores  # noqa: E402
 from zonenlp.corpus import read_labelled, texts_and_labels  # noqa: E402
 from zonenlp.persistence import load  # noqa: E402
 
@@ -90,7 +91,7 @@ def main() -> None:
     started = time.perf_counter()
     zonenlp_model = build_model().fit(train_texts, train_labels, groups=[r["group"] for r in train])
     fit_seconds = {"zonenlp": time.perf_counter() - started}
-    systems = {"zonenlp": lambda texts: zonenlp_model.predict_proba(texts) >= zonenlp_model.thresholds_}
+    systems = {"zonenlp": lambda texts: zonenlp_model.predict(texts).astype(bool)}
     rules = KeywordRules(THEMES)
     for name, baseline in (("keyword rules", rules), ("jieba+tfidf+LinearSVC", NaivePipeline(THEMES))):
         started = time.perf_counter()
@@ -118,7 +119,7 @@ def main() -> None:
         predictions = {name: predict(texts) for name, predict in systems.items()}
         if split == "seed page":
             shipped = load()
-            predictions["zonenlp shipped (train+test)"] = shipped.predict_proba(texts) >= shipped.thresholds_
+            predictions["zonenlp shipped (train+test)"] = shipped.predict(texts).astype(bool)
             seed_truth, seed_pred = truth, predictions  # for the bootstrap below
         results = {name: multilabel_scores(truth, pred, THEMES) for name, pred in predictions.items()}
         all_scores[split] = results

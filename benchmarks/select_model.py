@@ -31,8 +31,10 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from zonenlp.classifier import THEMES, ThemeClassifier, multilabel_scores  # noqa: E402
+from zonenlp.classifier import ThemeClassifier  # noqa: E402
 from zonenlp.corpus import read_labelled, texts_and_labels  # noqa: E402
+from zonenlp.labels import THEMES, indicator  # noqa: E402
+from zonenlp.metrics import multilabel_scores  # noqa: E402
 from zonenlp.features import TfidfFeaturizer  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -61,8 +63,8 @@ def evaluate(features: dict, classifier: dict, texts, labels, groups, folds: int
     for train_idx, val_idx in GroupKFold(n_splits=folds).split(texts, groups=groups):
         model = ThemeClassifier(featurizer=TfidfFeaturizer(**features), label_order=THEMES, random_state=0, **classifier)
         model.fit([texts[i] for i in train_idx], [labels[i] for i in train_idx], groups=[groups[i] for i in train_idx])
-        pred = model.predict_proba([texts[i] for i in val_idx]) >= model.thresholds_
-        truth_rows.append(model._binarize([labels[i] for i in val_idx]))
+        pred = model.predict([texts[i] for i in val_idx]).astype(bool)
+        truth_rows.append(indicator([labels[i] for i in val_idx], model.classes_))
         pred_rows.append(pred)
         fold_macro.append(multilabel_scores(truth_rows[-1], pred, THEMES)["macro_f1"])
     return multilabel_scores(np.vstack(truth_rows), np.vstack(pred_rows), THEMES), fold_macro

@@ -87,7 +87,7 @@ def main() -> None:
     import zonenlp
     from train_model import CONFIG, build_model
     from zonenlp.features import TfidfFeaturizer
-    from zonenlp.classifier import THEMES
+    from zonenlp.labels import THEMES
     from zonenlp.corpus import read_labelled, texts_and_labels
 
     train = read_labelled([ROOT / "data" / "themes" / "train.jsonl"])
@@ -165,11 +165,11 @@ def main() -> None:
     # where the shipped model's time goes, stage by stage, on the same texts
     featurizer, linear = model.featurizer_, model._linear_form()
     batches = [texts[i : i + 500] for i in range(0, len(texts), 500)]  # predict()'s default batch size
-    analysed = [featurizer.analyze(b) for b in batches]
-    rows = [featurizer.transform_rows(d) for d in analysed]
+    analysed = [featurizer._analyze(b) for b in batches]
+    rows = [featurizer._transform_rows(d) for d in analysed]
     stages = {
-        "normalize (`featurizer.analyze`)": median_seconds(lambda: [featurizer.analyze(b) for b in batches], args.repeats),
-        "TF-IDF rows (`featurizer.transform_rows`)": median_seconds(lambda: [featurizer.transform_rows(d) for d in analysed], args.repeats),
+        "normalize (`featurizer._analyze`)": median_seconds(lambda: [featurizer._analyze(b) for b in batches], args.repeats),
+        "TF-IDF rows (`featurizer._transform_rows`)": median_seconds(lambda: [featurizer._transform_rows(d) for d in analysed], args.repeats),
         "linear model and its sigmoid (`LinearForm.predict_proba`)": median_seconds(lambda: [linear.predict_proba(r) for r in rows], args.repeats),
     }
     if "rjieba.cut" in tokenizers:  # what a word block would add before anything else

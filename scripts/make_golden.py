@@ -81,7 +81,7 @@ def _predict(model: Any, texts: list[str]) -> list[tuple[list[str], dict[str, fl
 
     proba = np.asarray(model.predict_proba(texts))
     tags = model.tag(texts)
-    labels = list(model.labels)
+    labels = [str(label) for label in model.classes_]
     return [
         (list(tag["themes"]), {label: round(float(p), DECIMALS) for label, p in zip(labels, row)})
         for tag, row in zip(tags, proba)

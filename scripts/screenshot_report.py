@@ -70,7 +70,7 @@ def main() -> int:
     analyses = zonenlp.analyze(args.page.read_text(encoding="utf-8"), model)
     with tempfile.TemporaryDirectory() as tmp:
         html = Path(tmp) / "report.html"
-        html.write_text(render_report(analyses, model.labels, source=args.page.name), encoding="utf-8")
+        html.write_text(render_report(analyses, model.classes_.tolist(), source=args.page.name), encoding="utf-8")
         common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={Path(tmp) / 'profile'}"]
         dom = subprocess.run([*common, "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120).stdout
         png_path = Path(tmp) / "shot.png"

@@ -29,9 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from zonenlp.classifier import THEMES, ThemeClassifier  # noqa: E402
+from zonenlp.classifier import ThemeClassifier  # noqa: E402
 from zonenlp.corpus import read_labelled, texts_and_labels  # noqa: E402
 from zonenlp.features import TfidfFeaturizer  # noqa: E402
+from zonenlp.labels import THEMES  # noqa: E402
 from zonenlp.persistence import DEFAULT_MODEL_FILE, save  # noqa: E402
 from zonenlp.tokenizer import Tokenizer, is_number_token  # noqa: E402
 
@@ -88,16 +89,16 @@ def backend_parity(model: ThemeClassifier, texts: list[str]) -> dict:
     from importlib.metadata import version
     import difflib
 
-    slow = model.featurizer_._tokenizer()
+    slow = model.featurizer_.tokenizer_
     fast = copy.deepcopy(model).use_backend("rjieba")
-    fast_tokenizer = fast.featurizer_._tokenizer()
+    fast_tokenizer = fast.featurizer_.tokenizer_
     matched = total = identical = 0
     for text in texts:
         a, b = slow.tokenize(text), fast_tokenizer.tokenize(text)
         identical += a == b
         matched += sum(block.size for block in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_matching_blocks())
         total += max(len(a), len(b))
-    same_themes = sum(x == y for x, y in zip(model.predict(texts), fast.predict(texts)))
+    same_themes = sum(x == y for x, y in zip(model.predict_labels(texts), fast.predict_labels(texts)))
     return {"rjieba": {
         "version": version("rjieba"),
         "paragraphs": len(texts),

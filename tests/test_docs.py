@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["text", "_engines", "tokenizer", "features", "classifier", "keyword_extraction", "quantities", "page", "analysis", "persistence", "batch", "cli"]
+MODULES = ["text", "_engines", "tokenizer", "features", "classifier", "labels", "metrics", "keyword_extraction", "quantities", "page", "analysis", "persistence", "batch", "cli"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -11,7 +11,7 @@ THEMES = {"investment", "environment", "talent", "outreach"}
 
 def test_every_paragraph_of_the_seed_page_gets_a_theme_list(shipped_model, seed_page_text):
     paragraphs = split_paragraphs(seed_page_text)
-    predictions = shipped_model.predict(paragraphs)
+    predictions = shipped_model.predict_labels(paragraphs)
     assert len(predictions) == len(paragraphs) > 50
     assert all(set(p) <= THEMES for p in predictions)
     assert sum(bool(p) for p in predictions) > len(paragraphs) / 2
@@ -31,4 +31,4 @@ def test_the_snippet_of_the_readme(shipped_model, seed_set):
     assert zonenlp.keywords(paragraph, k=10)
     assert shipped_model.predict_proba([paragraph]).shape == (1, 4)
     explanation = shipped_model.explain(paragraph, k=5)
-    assert set(explanation) == set(shipped_model.predict([paragraph])[0])
+    assert set(explanation) == set(shipped_model.predict_labels([paragraph])[0])

@@ -82,31 +82,18 @@ def test_transform_equals_scikit_learns_tfidf(settings):
     ]
     odd = ["", "ABC  def\n\tGHI", "A", "ab", "😀招商\U0010ffff", "   ", "，。！", "新 新 新 新"]
     featurizer = TfidfFeaturizer(**settings).fit(texts[:300])
-    docs = featurizer.analyze(texts[:300])
+    docs = featurizer._analyze(texts[:300])
     dropped = load_stopwords() if settings.get("remove_stopwords") else ()
     words = TfidfVectorizer(analyzer=_WordNgrams(featurizer.word_ngram_range, dropped), lowercase=False, min_df=2,
                             sublinear_tf=True, dtype=np.float32).fit([d.words for d in docs])
     chars = TfidfVectorizer(analyzer="char", ngram_range=featurizer.char_ngram_range, min_df=2, sublinear_tf=True,
                             dtype=np.float32).fit([d.chars for d in docs])
     assert list(featurizer.word_terms_) == list(words.get_feature_names_out())
-    unseen = featurizer.analyze(texts[300:] + odd)
+    unseen = featurizer._analyze(texts[300:] + odd)
     expected = sp.hstack([words.transform([d.words for d in unseen]), chars.transform([d.chars for d in unseen])]).tocsr()
-    got = featurizer.transform_analyzed(unseen)
+    got = featurizer._transform_analyzed(unseen)
     assert got.shape == expected.shape and got.nnz == expected.nnz
     assert abs(got - expected).max() < 1e-6  # float32 sums in another order: equal to the last bits
-
-
-def test_lookup_table_finds_every_key_and_no_other():
-    from zonenlp.features import _IntTable
-
-    rng = np.random.default_rng(0)
-    keys = np.unique(rng.integers(0, 2**62, 5000))
-    table = _IntTable(keys, np.arange(len(keys)))
-    assert len(table) == len(keys)
-    assert (table.get(keys) == np.arange(len(keys))).all()
-    absent = np.setdiff1d(rng.integers(0, 2**62, 5000), keys)
-    assert (table.get(absent) == -1).all()
-    assert (table.get(np.zeros(0, dtype=np.int64)) == np.zeros(0)).all()
 
 
 @pytest.mark.parametrize("settings", [{}, {"use_words": False}, {"use_chars": False}, {"lexicon_weight": 0.5}])
@@ -115,12 +102,47 @@ def test_rows_do_not_depend_on_how_a_batch_is_sliced(tiny_corpus, monkeypatch, s
 
     texts, _ = tiny_corpus
     featurizer = TfidfFeaturizer(**settings).fit(texts)
-    docs = featurizer.analyze(texts + ["招商" * 40, "", "人才"])  # one text longer than the small limit below
-    whole = featurizer.transform_rows(docs)
+    docs = featurizer._analyze(texts + ["招商" * 40, "", "人才"])  # one text longer than the small limit below
+    whole = featurizer._transform_rows(docs)
     monkeypatch.setattr(features, "_SLICE_ITEMS", 15)
     assert len(features._slices(docs, 15)) > len(docs) // 2
-    sliced = featurizer.transform_rows(docs)
+    sliced = featurizer._transform_rows(docs)
     for name in ("data", "indices", "indptr"):
         assert np.array_equal(getattr(sliced, name), getattr(whole, name))
     assert sliced.shape == whole.shape == (len(docs), featurizer.n_features_out_)
-    assert featurizer.transform_rows([]).shape == (0, featurizer.n_features_out_)
+    assert featurizer._transform_rows([]).shape == (0, featurizer.n_features_out_)
+
+
+def test_the_public_surface_is_scikit_learns():
+    public = {name for name in dir(TfidfFeaturizer) if not name.startswith("_")}
+    assert public == {"fit", "transform", "fit_transform", "get_feature_names_out", "get_params", "set_params", "tokenizer_"}
+
+
+def test_tokenizer_is_known_once_fitted(tiny_corpus):
+    from zonenlp import Tokenizer
+    from zonenlp.tokenizer import default_tokenizer
+
+    texts, _ = tiny_corpus
+    with pytest.raises(NotFittedError):
+        TfidfFeaturizer().tokenizer_
+    assert not hasattr(TfidfFeaturizer(), "tokenizer_")  # a fitted attribute, as scikit-learn's
+    own = Tokenizer(extra_words=("链式招商",))
+    assert TfidfFeaturizer(tokenizer=own, use_words=False, min_df=1).fit(texts).tokenizer_ is own
+    assert TfidfFeaturizer(use_words=False, min_df=1).fit(texts).tokenizer_ is default_tokenizer()
+
+
+def test_what_scikit_learns_data_checks_verify_holds_on_texts(tiny_corpus):
+    """scikit-learn's data checks feed numeric arrays, which a text featurizer refuses
+    (see test_estimator): the same properties, on texts."""
+    texts, _ = tiny_corpus
+    featurizer = TfidfFeaturizer(min_df=1)
+    params = featurizer.get_params()
+    assert featurizer.fit(texts) is featurizer and featurizer.get_params() == params  # fit returns self, keeps its parameters
+    X = featurizer.transform(texts)
+    assert X.dtype == np.float32 and X.shape == (len(texts), featurizer.n_features_out_)
+    assert (featurizer.fit_transform(texts) != X).nnz == 0  # fitting again gives the same rows
+    assert (featurizer.transform(texts[::-1])[::-1] != X).nnz == 0  # a row does not depend on the order ...
+    assert (featurizer.transform(texts[3:7]) != X[3:7]).nnz == 0  # ... or on the other texts of the batch
+    assert (pickle.loads(pickle.dumps(featurizer)).transform(texts) != X).nnz == 0
+    with pytest.raises(NotFittedError):
+        TfidfFeaturizer().get_feature_names_out()

@@ -28,7 +28,6 @@ def test_zone_names_and_quoted_programmes_are_whole():
 def test_stop_words_and_numbers_are_not_keywords():
     words = [w for w, _ in keywords("我们在今年进一步推动发展，完成39亿元，增长3.3%，园区签约项目。", k=10)]
     assert not {"我们", "今年", "进一步", "推动", "发展", "39亿元", "3.3%"} & set(words)
-    assert "签约" not in words or "项目" in words or True  # verbs may stay out; numbers never in
 
 
 def test_recurring_noun_runs_become_phrases():

@@ -18,7 +18,7 @@ def test_processes_give_the_same_results_in_order(shipped_model, seed_set):
     # small and large batches sum the same products in another order (numpy's
     # or scipy's sparse product): equal up to the last bits of a double
     np.testing.assert_allclose(shipped_model.predict_proba(texts), serial, rtol=1e-12, atol=1e-15)
-    assert shipped_model.predict(texts, n_jobs=2, batch_size=7) == shipped_model.predict(texts)
+    assert shipped_model.predict_labels(texts, n_jobs=2, batch_size=7) == shipped_model.predict_labels(texts)
 
 
 def test_tag_many_streams_a_generator(shipped_model, seed_set):
@@ -194,12 +194,12 @@ def test_a_forked_child_does_not_use_its_parents_workers(shipped_model, seed_set
     import multiprocessing
 
     texts = [r["text"] for r in seed_set] * 12
-    expected = shipped_model.predict(texts)
+    expected = shipped_model.predict_labels(texts)
     shipped_model.predict(texts, n_jobs=2)
     kept = shipped_model.__dict__["_kept_workers"]
 
     def child() -> None:  # starts its own worker, leaves its parent's alone
-        same = not kept.usable and shipped_model.predict(texts, n_jobs=2) == expected
+        same = not kept.usable and shipped_model.predict_labels(texts, n_jobs=2) == expected
         own = shipped_model.__dict__["_kept_workers"] is not kept
         shipped_model.release_workers()
         os._exit(0 if same and own else 1)
@@ -272,7 +272,7 @@ def test_spawned_workers_give_the_same_results(tmp_path):
         "    multiprocessing.set_start_method('spawn')\n"
         "    texts = [json.loads(l)['text'] for l in open(sys.argv[1], encoding='utf-8')][:40] * 20\n"
         "    m = zonenlp.load()\n"
-        "    assert m.predict(texts, n_jobs=2) == m.predict(texts)\n"
+        "    assert m.predict_labels(texts, n_jobs=2) == m.predict_labels(texts)\n"
         "    chunks = [texts[i:i + 100] for i in range(0, len(texts), 100)]\n"
         "    assert list(tag_chunks(m, chunks, k=3, n_jobs=2)) == list(tag_chunks(m, chunks, k=3))\n"
         "    print('same')\n"

@@ -74,11 +74,20 @@ def test_unfitted_model_is_not_saved(tmp_path):
         zonenlp.save(ThemeClassifier(), tmp_path / "m.joblib")
 
 
+def test_a_model_fitted_on_a_matrix_is_left_to_joblib(tmp_path, tiny_model, tiny_corpus):
+    texts, labels = tiny_corpus
+    model = ThemeClassifier(threshold=0.5).fit(tiny_model.featurizer_.transform(texts), labels)
+    for name in ("m.joblib", "m.npz"):
+        with pytest.raises(zonenlp.InputTypeError, match="feature matrix.*joblib.dump"):
+            zonenlp.save(model, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_shipped_model_loads_without_arguments_and_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model = zonenlp.load()
-    assert model.labels == ("investment", "environment", "talent", "outreach")
+    assert tuple(model.classes_) == ("investment", "environment", "talent", "outreach")
     manifest = read_manifest()
     assert manifest["model_file"] == default_model_path().name
     assert manifest["metrics"]["seed_page"]["n"] > 0
@@ -90,11 +99,12 @@ def test_shipped_model_predicts_without_importing_scikit_learn_or_scipy():
     import sys
 
     code = (
-        "import sys, zonenlp; m = zonenlp.load(backend='jieba'); print(m.predict(['湘潭高新区新签约亿元以上项目10个'])); "
+        "import sys, zonenlp; m = zonenlp.load(backend='jieba'); texts = ['湘潭高新区新签约亿元以上项目10个']; "
+        "print(m.predict(texts).tolist(), m.predict_labels(texts), m.tag(texts)[0]['themes']); "
         "print(sorted(p for p in ('sklearn', 'scipy', 'joblib') if p in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert out == ["[['investment']]", "[]"]
+    assert out == ["[[1, 0, 0, 0]] [['investment']] ['investment']", "[]"]
 
 
 # -- one manifest per model file; failed saves leave nothing; damaged files give zonenlp's errors --
@@ -116,9 +126,9 @@ def test_a_manifest_of_the_old_layout_is_read_only_for_its_own_file(tmp_path, ti
     path = tmp_path / "m.npz"
     zonenlp.save(tiny_model, path)
     manifest_path(path).rename(tmp_path / "m.json")  # as earlier releases wrote it
-    assert zonenlp.load(path).labels == tiny_model.labels
+    assert zonenlp.load(path).classes_.tolist() == tiny_model.classes_.tolist()
     zonenlp.save(tiny_model, tmp_path / "m.joblib")  # writes m.joblib.json: m.json stays m.npz's
-    assert zonenlp.load(path).labels == tiny_model.labels
+    assert zonenlp.load(path).classes_.tolist() == tiny_model.classes_.tolist()
     (tmp_path / "m.npz").rename(tmp_path / "other.npz")
     (tmp_path / "m.json").rename(tmp_path / "other.json")
     (tmp_path / "m.joblib").rename(tmp_path / "other.pkl")
@@ -182,7 +192,7 @@ def test_a_save_that_fails_leaves_nothing_behind(tmp_path, tiny_corpus, tiny_mod
     with pytest.raises(ModelFileError):
         zonenlp.save(with_lexicon, tmp_path / "m.npz")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
-    assert zonenlp.load(tmp_path / "m.npz").labels == tiny_model.labels
+    assert zonenlp.load(tmp_path / "m.npz").classes_.tolist() == tiny_model.classes_.tolist()
 
 
 def test_only_theme_classifiers_are_saved_and_nothing_is_written_for_others(tmp_path, tiny_corpus):

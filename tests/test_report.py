@@ -10,7 +10,7 @@ from zonenlp.report import render_report
 
 @pytest.fixture(scope="module")
 def document(seed_page_text, shipped_model):
-    return render_report(analyze(seed_page_text, shipped_model), shipped_model.labels, source="seed page")
+    return render_report(analyze(seed_page_text, shipped_model), shipped_model.classes_.tolist(), source="seed page")
 
 
 def test_report_shows_every_article_and_paragraph(document, seed_set):
@@ -26,5 +26,5 @@ def test_report_needs_no_network(document):
 
 
 def test_text_is_escaped(shipped_model):
-    html = render_report(analyze("<b>园区</b>举办科普讲座，学生参观实验室。", shipped_model), shipped_model.labels)
+    html = render_report(analyze("<b>园区</b>举办科普讲座，学生参观实验室。", shipped_model), shipped_model.classes_.tolist())
     assert "<b>园区</b>" not in html and "&lt;b&gt;" in html

@@ -32,9 +32,9 @@ def test_odd_texts_give_documented_results(shipped_model, text):
     assert isinstance(zonenlp.keywords(text), list)
     assert isinstance(zonenlp.figures(text), list)
     assert isinstance(zonenlp.read_page(text), list)
-    [themes] = shipped_model.predict([text])
-    assert set(themes) <= set(shipped_model.labels)
-    assert isinstance(shipped_model.explain(text), dict)
+    [themes] = shipped_model.predict_labels([text])
+    assert set(themes) <= set(shipped_model.classes_)
+    assert set(shipped_model.explain(text)) == set(themes)
     if not zonenlp.normalize(text):  # nothing left: no themes, no keywords
         assert themes == [] and zonenlp.keywords(text) == [] and tokens == []
 
@@ -161,13 +161,13 @@ def test_regular_expressions_stay_linear_on_adversarial_input(name, pattern):
 
 def test_a_model_serves_many_threads_at_once(shipped_model, seed_set):
     texts = [r["text"] for r in seed_set]
-    expected = shipped_model.predict(texts)
+    expected = shipped_model.predict_labels(texts)
     results, errors = [], []
 
     def work() -> None:
         try:
             for _ in range(3):
-                results.append(shipped_model.predict(texts))
+                results.append(shipped_model.predict_labels(texts))
                 zonenlp.keywords(texts[0])
         except Exception as exc:  # pragma: no cover - the assertion below reports it
             errors.append(exc)
@@ -181,14 +181,14 @@ def test_a_model_serves_many_threads_at_once(shipped_model, seed_set):
 
 
 def _predict_in_worker(texts: list[str]) -> list[list[str]]:
-    return zonenlp.load().predict(texts)
+    return zonenlp.load().predict_labels(texts)
 
 
 def test_a_model_serves_several_processes(shipped_model, seed_set):
     texts = [r["text"] for r in seed_set]
     with ProcessPoolExecutor(max_workers=2) as pool:
         halves = list(pool.map(_predict_in_worker, [texts[:25], texts[25:]]))
-    assert halves[0] + halves[1] == shipped_model.predict(texts)
+    assert halves[0] + halves[1] == shipped_model.predict_labels(texts)
 
 
 def test_safe_format_loads_the_shipped_model_with_identical_predictions(tmp_path, shipped_model, seed_set):
@@ -197,7 +197,7 @@ def test_safe_format_loads_the_shipped_model_with_identical_predictions(tmp_path
     safe = zonenlp.load(path)
     texts = [r["text"] for r in seed_set]
     np.testing.assert_array_equal(safe.predict_proba(texts), shipped_model.predict_proba(texts))
-    assert safe.predict(texts) == shipped_model.predict(texts)
+    assert safe.predict_labels(texts) == shipped_model.predict_labels(texts)
     assert safe.explain(texts[1]) == shipped_model.explain(texts[1])
     assert zonenlp.read_manifest(path)["model_format"] == "safe"
 

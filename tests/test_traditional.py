@@ -14,8 +14,8 @@ PAIRS = [json.loads(l) for l in (ROOT / "tests" / "fixtures" / "traditional.json
 
 
 def test_traditional_paragraphs_get_the_themes_of_their_simplified_versions(shipped_model):
-    simplified = shipped_model.predict([p["simplified"] for p in PAIRS])
-    traditional = shipped_model.predict([p["traditional"] for p in PAIRS])
+    simplified = shipped_model.predict_labels([p["simplified"] for p in PAIRS])
+    traditional = shipped_model.predict_labels([p["traditional"] for p in PAIRS])
     assert traditional == simplified
 
 

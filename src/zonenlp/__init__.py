@@ -5,6 +5,8 @@
 ['湘潭高新区', '打', '好', '招商引资', '主动仗']
 >>> model = zonenlp.load()                              # doctest: +SKIP
 >>> model.predict(["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"])  # doctest: +SKIP
+array([[1, 0, 0, 0]])
+>>> model.predict_labels(["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"])  # doctest: +SKIP
 [['investment']]
 
 Importing zonenlp is cheap: jieba, scikit-learn and the model are loaded on
@@ -50,7 +52,7 @@ _LAZY = {
     "lcut": "tokenizer",
     "TfidfFeaturizer": "features",
     "ThemeClassifier": "classifier",
-    "THEMES": "classifier",
+    "THEMES": "labels",
     "KeywordExtractor": "keyword_extraction",
     "keywords": "keyword_extraction",
     "corpus_keywords": "keyword_extraction",
@@ -94,7 +96,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .classifier import THEMES, ThemeClassifier
+    from .classifier import ThemeClassifier
+    from .labels import THEMES
     from .analysis import analyze
     from .corpus import read_labelled
     from .quantities import Figure, figures

@@ -20,9 +20,6 @@ __all__ = ["Estimator"]
 class Estimator:
     """Base of zonenlp's estimators: parameters are the constructor's arguments, stored as given."""
 
-    #: "classifier" or "transformer": what scikit-learn's tags say this estimator is
-    _estimator_kind: str | None = None
-
     @classmethod
     def _get_param_names(cls) -> list[str]:
         signature = inspect.signature(cls.__init__)
@@ -71,14 +68,9 @@ class Estimator:
         return f"{type(self).__name__}({', '.join(changed)})"
 
     def __sklearn_tags__(self) -> Any:
+        """What scikit-learn's defaults say of an estimator (as ``BaseEstimator``'s);
+        each estimator then states what it is and what it takes."""
         # only scikit-learn calls this, so scikit-learn is already imported
-        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags, TransformerTags
+        from sklearn.utils import InputTags, Tags, TargetTags
 
-        classifier = self._estimator_kind == "classifier"
-        return Tags(
-            estimator_type=self._estimator_kind,
-            target_tags=TargetTags(required=classifier),
-            transformer_tags=TransformerTags() if self._estimator_kind == "transformer" else None,
-            classifier_tags=ClassifierTags() if classifier else None,
-            input_tags=InputTags(two_d_array=False, string=True),
-        )
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False), input_tags=InputTags())

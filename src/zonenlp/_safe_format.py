@@ -18,34 +18,15 @@ import numpy as np
 
 from .errors import ModelFileError
 from .features import TfidfFeaturizer
+from .inference import LabelColumns, LinearForm, linear_parts
+from .labels import as_classes
 from .tokenizer import Tokenizer
 
 SAFE_FORMAT = "zonenlp-safe/2"
 
 
-class _SafeLinear:
-    """A binary estimator rebuilt from arrays: ``linear_parts()`` gives its
-    columns to :class:`~zonenlp.classifier.LinearForm`, which predicts.
-
-    ``weights`` is a (features, columns) view of the model's one weight
-    matrix, which the loaded model's LinearForm predicts with: the weights are
-    held once, not once here and again there.
-    """
-
-    def __init__(self, weights: np.ndarray, intercepts: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
-        self.weights, self.intercepts, self.a, self.b = weights, intercepts, a, b
-
-    def linear_parts(self) -> list[tuple[np.ndarray, float, float, float]]:
-        return [
-            (self.weights[:, k], float(c), float(a), float(b))
-            for k, (c, a, b) in enumerate(zip(self.intercepts, self.a, self.b))
-        ]
-
-
 def _export_estimator(est: Any, j: int, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
-    from .classifier import _linear_parts
-
-    parts = _linear_parts(est)
+    parts = linear_parts(est)
     if parts is None:
         raise ModelFileError(f"the safe format holds linear estimators only, not a {type(est).__name__}; save as .joblib")
     coefs, intercepts, a, b = zip(*parts)
@@ -56,34 +37,26 @@ def _export_estimator(est: Any, j: int, arrays: dict[str, np.ndarray]) -> dict[s
     return {"kind": "linear"}
 
 
-def _import_estimators(specs: list[dict[str, Any]], arrays: dict[str, np.ndarray]) -> tuple[list[_SafeLinear], Any]:
-    """The estimators, and the LinearForm that predicts with them, sharing one weight matrix."""
-    from .classifier import LinearForm
-
+def _import_estimators(specs: list[dict[str, Any]], arrays: dict[str, np.ndarray]) -> list[LabelColumns]:
+    """The estimators: one per label, each a view of the one LinearForm that predicts with them all."""
     for spec in specs:
         if spec["kind"] != "linear":
             raise ModelFileError(f"unknown estimator kind {spec['kind']!r} in a safe model file")
+    if not specs:
+        return []
     coefs = [arrays.pop(f"est{j}_coefs") for j in range(len(specs))]
     bounds = np.cumsum([0] + [len(c) for c in coefs])
     # filled column block by column block: one matrix in LinearForm's layout, no transposed copy
-    weights = np.empty((coefs[0].shape[1] if coefs else 0, int(bounds[-1])), dtype=np.float64)
+    weights = np.empty((coefs[0].shape[1], int(bounds[-1])), dtype=np.float64)
     for j, block in enumerate(coefs):
         weights[:, bounds[j] : bounds[j + 1]] = block.T
     del coefs
-    estimators = [
-        _SafeLinear(weights[:, bounds[j] : bounds[j + 1]], arrays[f"est{j}_intercepts"], arrays[f"est{j}_a"], arrays[f"est{j}_b"])
-        for j in range(len(specs))
-    ]
-    if not estimators:
-        return estimators, None
     form = LinearForm(
         weights,
-        np.concatenate([e.intercepts for e in estimators]),
-        np.concatenate([e.a for e in estimators]),
-        np.concatenate([e.b for e in estimators]),
-        np.repeat(np.arange(len(estimators)), np.diff(bounds)),
+        *(np.concatenate([arrays[f"est{j}_{name}"] for j in range(len(specs))]) for name in ("intercepts", "a", "b")),
+        np.repeat(np.arange(len(specs)), np.diff(bounds)),
     )
-    return estimators, form
+    return form.label_estimators()
 
 
 _FITTED_ARRAYS = ("word_terms_", "word_idf_", "char_terms_", "char_idf_")
@@ -104,7 +77,7 @@ def write_safe(model: Any, path: Path) -> None:
     fparams = {k: v for k, v in featurizer.get_params(deep=False).items() if k != "tokenizer"}
     config = {
         "format": SAFE_FORMAT,
-        "classes": [str(c) for c in model.classes_],
+        "classes": model.classes_.tolist(),
         "classifier_params": {k: v for k, v in model.get_params(deep=False).items() if k != "featurizer"},
         "featurizer_params": {k: list(v) if isinstance(v, tuple) else v for k, v in fparams.items()},
         "tokenizer_params": {
@@ -143,12 +116,10 @@ def read_safe(path: Path) -> Any:
     if params.get("label_order") is not None:
         params["label_order"] = tuple(params["label_order"])
     model = ThemeClassifier(featurizer=featurizer, **params)
-    model.classes_ = np.asarray(config["classes"], dtype=object)
+    model.classes_ = as_classes(config["classes"])
     model.thresholds_ = arrays["thresholds"]
     model.featurizer_ = featurizer
-    model.estimators_, form = _import_estimators(config["estimators"], arrays)
-    if form is not None:
-        model.__dict__["_linear_cache"] = (model.estimators_, form)  # ThemeClassifier._linear_form's cache, over the same matrix
+    model.estimators_ = _import_estimators(config["estimators"], arrays)
     model.coef_ = arrays["coef"]
     model.cv_scores_ = config["cv_scores"]
     model.n_train_ = config["n_train"]

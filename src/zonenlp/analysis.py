@@ -128,7 +128,7 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
             tag = next(tags)
             tagged.append(TaggedParagraph(paragraph, tag["themes"], tag["scores"], extractor.extract(paragraph, k), figures(paragraph)))
         n = max(1, len(tagged))
-        shares = {label: round(sum(label in p.themes for p in tagged) / n, 3) for label in model.labels}
+        shares = {label: round(sum(label in p.themes for p in tagged) / n, 3) for label in model.classes_.tolist()}
         main = sorted((t for t, s in shares.items() if s >= MAIN_THEME_SHARE), key=lambda t: -shares[t])
         zone_counts = Counter(f.text for p in tagged for f in p.figures if f.kind == "zone")
         if article.title:

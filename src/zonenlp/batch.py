@@ -382,7 +382,7 @@ class RecordReader:
 
 def text_limit(model: Any) -> int | None:
     """The longest text (in characters) ``model`` accepts (its keywords are found with its tokenizer)."""
-    return model.featurizer_._tokenizer().max_chars
+    return model.featurizer_.tokenizer_.max_chars
 
 
 def _problem(value: object, max_chars: int | None) -> str | None:
@@ -409,7 +409,7 @@ def keyword_extractor(model: Any) -> Any:
     :func:`tag_values`: it caches what it learns about each word."""
     from .keyword_extraction import KeywordExtractor
 
-    return KeywordExtractor(tokenizer=model.featurizer_._tokenizer())
+    return KeywordExtractor(tokenizer=model.featurizer_.tokenizer_)
 
 
 def tag_values(
@@ -425,6 +425,7 @@ def tag_values(
     ``k`` best of ``extractor`` (default: :func:`keyword_extractor` of the model), terms only.
     """
     from .quantities import figures
+    from .tagging import rounded_scores
 
     check_positive_int(k, "k")
     extractor = extractor if extractor is not None else keyword_extractor(model)
@@ -438,6 +439,7 @@ def tag_values(
             out.append({"error": problem})
             continue
         record = next(tags)
+        record["scores"] = rounded_scores(record["scores"])
         record["keywords"] = [term for term, _ in extractor.extract(value, k)]  # type: ignore[arg-type]
         if with_figures:
             record["figures"] = [f.as_dict() for f in figures(value, max_chars=None)]  # type: ignore[arg-type]
@@ -532,7 +534,7 @@ def tag_frame(model: Any, df: Any, column: str, *, k: int = 5, extractor: Any = 
     # None, NaN, pandas.NA and NaT all mean "no value"; one spelling of it keeps the
     # error the same whichever missing-value marker a frame (or Dask) chose
     values = [None if pd.api.types.is_scalar(v) and pd.isna(v) else v for v in df[column].tolist()]
-    return frame_with_tags(df, tag_values(model, values, k=k, extractor=extractor), model.labels)
+    return frame_with_tags(df, tag_values(model, values, k=k, extractor=extractor), model.classes_.tolist())
 
 
 # -- writing and resuming ----------------------------------------------------------
@@ -842,8 +844,8 @@ def run_batch(
             return tag_chunks(model, chunks, k=k, with_figures=with_figures, n_jobs=n_jobs)
 
     settings = {**reader.settings(), "output_format": fmt, "k": k, "figures": with_figures,
-                "labels": list(model.labels)}
-    writer = _Writer(target, fmt, model.labels, with_figures, settings)
+                "labels": model.classes_.tolist()}
+    writer = _Writer(target, fmt, model.classes_.tolist(), with_figures, settings)
     started = time.perf_counter()
     try:
         records = iter(reader)

@@ -87,6 +87,7 @@ def _units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
 def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     from .batch import tag_texts
     from .persistence import load
+    from .tagging import rounded_scores
 
     units = _units(_read_input(args.file), args.lines)
     model = load(args.model)
@@ -97,12 +98,12 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
         row: dict[str, Any] = {"index": index}
         if not args.lines:
             row.update({"article": article, "title": title})
-        row.update({"text": text, "themes": tag["themes"], "scores": tag["scores"], "keywords": keywords})
+        row.update({"text": text, "themes": tag["themes"], "scores": rounded_scores(tag["scores"]), "keywords": keywords})
         rows.append(row)
     if args.format == "jsonl":
         _print_jsonl(rows, out)
     elif args.format == "csv":
-        labels = list(model.labels)
+        labels = model.classes_.tolist()
         writer = csv.writer(out)
         page_columns = [] if args.lines else ["article", "title"]
         writer.writerow(["index", *page_columns, "themes", *[f"score_{l}" for l in labels], "keywords", "text"])
@@ -187,7 +188,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     model = load(args.model)
     analyses = analyze(_read_input(args.file), model)
     source = "standard input" if args.file == "-" else Path(args.file).name
-    document = render_report(analyses, model.labels, source=source)
+    document = render_report(analyses, model.classes_.tolist(), source=source)
     try:
         Path(args.output).write_text(document, encoding="utf-8")
     except OSError as exc:
@@ -487,7 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="inverse regularisation for logreg/svm (default: the shipped model's, %(default)s)")
     train.add_argument("--cv", type=int, default=5, help="folds for choosing thresholds (default: %(default)s)")
     train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
-    train.add_argument("--labels", metavar="A,B,…", help="label order (default: sorted labels of the data)")
+    train.add_argument("--labels", metavar="A,B,…", help="label order (default: the themes in zonenlp's order, then other labels sorted)")
     train.add_argument("--group-field", metavar="FIELD", help="keep records sharing this field in one fold (e.g. group)")
     train.set_defaults(run=_cmd_train)
 

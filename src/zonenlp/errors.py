@@ -21,8 +21,11 @@ class InputValueError(ZonenlpError, ValueError):
     """An input has the right type but a value zonenlp cannot use (e.g. too long)."""
 
 
-class NotFittedError(ZonenlpError, ValueError):
-    """A model or featurizer was used before ``fit``."""
+class NotFittedError(ZonenlpError, ValueError, AttributeError):
+    """A model or featurizer was used before ``fit``.
+
+    Also an ``AttributeError``, as scikit-learn's is: ``hasattr(featurizer, "tokenizer_")``
+    is False before fit rather than an error."""
 
 
 class TrainingDataError(ZonenlpError, ValueError):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import chain, repeat
@@ -28,11 +27,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._estimator import Estimator
+from ._ngram_tables import CharIds, NgramIndex, SparseRows, stacked
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .text import check_text, check_texts, normalize, to_simplified
 from .tokenizer import _DIGIT_RUNS, Tokenizer, default_tokenizer, is_word_token, load_stopwords
 
-__all__ = ["TfidfFeaturizer", "AnalyzedText", "SparseRows"]
+__all__ = ["TfidfFeaturizer"]
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's CountVectorizer._white_spaces
 _DROPPED = -1  # the number of a token the word block leaves out (punctuation, stop words)
@@ -85,137 +85,6 @@ class _WordNgrams:
         return features
 
 
-class _IntTable:
-    """A hash table from non-negative int64 keys to int32 values, looked up a whole array at a time.
-
-    Open addressing with linear probing at a load of at most one quarter, so
-    most lookups need one probe; each probe is one numpy gather over all
-    keys still unresolved. ``numpy.searchsorted`` on the sorted keys gives the
-    same answers but makes about 17 scattered reads per key.
-    """
-
-    _EMPTY = -1
-    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the high bits of key x this
-
-    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
-        bits = max(4, int(np.ceil(np.log2(max(len(keys), 1) * 4))))
-        self._mask = (1 << bits) - 1
-        self._shift = np.uint64(64 - bits)
-        self._keys = np.full(1 << bits, self._EMPTY, dtype=np.int64)
-        self._values = np.full(1 << bits, -1, dtype=np.int32)  # columns: int32 halves the table's memory
-        keys = np.asarray(keys, dtype=np.int64)
-        values = np.asarray(values, dtype=np.int32)
-        slots = self._slots(keys)
-        pending = np.arange(len(keys))
-        while len(pending):
-            free = self._keys[slots] == self._EMPTY
-            # of several keys wanting one free slot, the first takes it; the rest probe on
-            taken, first = np.unique(slots[free], return_index=True)
-            winners = pending[free][first]
-            self._keys[taken] = keys[winners]
-            self._values[taken] = values[winners]
-            placed = np.zeros(len(pending), dtype=bool)
-            placed[np.flatnonzero(free)[first]] = True
-            pending, slots = pending[~placed], (slots[~placed] + 1) & self._mask
-
-    def _slots(self, keys: np.ndarray) -> np.ndarray:
-        # keys are non-negative int64: viewed as uint64 they are the same numbers
-        return ((keys.view(np.uint64) * self._MULTIPLIER) >> self._shift).view(np.int64)
-
-    def __len__(self) -> int:
-        return int(np.count_nonzero(self._keys != self._EMPTY))
-
-    def get(self, keys: np.ndarray) -> np.ndarray:
-        """The value of each key (a non-negative int64 array), -1 where a key is absent."""
-        keys = np.ascontiguousarray(keys, dtype=np.int64)
-        slots = self._slots(keys)
-        found = self._keys[slots]
-        hit = found == keys
-        out = np.where(hit, self._values[slots], -1)
-        # the few keys whose slot holds another key probe the next slots
-        index = np.flatnonzero(~hit & (found != self._EMPTY))
-        slots = slots[index]
-        while len(index):
-            slots = (slots + 1) & self._mask
-            found = self._keys[slots]
-            hit = found == keys[index]
-            out[index[hit]] = self._values[slots[hit]]
-            probe_on = ~hit & (found != self._EMPTY)
-            index, slots = index[probe_on], slots[probe_on]
-        return out
-
-
-class _NgramIndex:
-    """The vocabulary's n-grams of items — words or characters — in a hash table.
-
-    Items are numbered 1 to V (0: an item outside the vocabulary, so no
-    n-gram holding it is looked up), and an n-gram is the number whose
-    base-(V + 1) digits are its items' numbers: one int64, the same for the
-    vocabulary's terms and for the n-grams of a text.
-    """
-
-    def __init__(self, term_ids: np.ndarray, n_items: int, what: str, setting: str) -> None:
-        # term_ids: each term's item numbers, one row per term (in column
-        # order), padded with 0 after the last item
-        self.base = n_items + 1
-        self.longest = term_ids.shape[1]
-        if self.base**self.longest >= 2**63:
-            raise TrainingDataError(
-                f"{n_items:,} distinct {what} are too many for {self.longest}-{what[:-1]} n-grams; use a shorter {setting}"
-            )
-        columns = np.arange(len(term_ids))
-        single = term_ids[:, 1] == 0 if self.longest > 1 else np.ones(len(term_ids), dtype=bool)
-        # single items by direct lookup (a third of all character n-grams), longer n-grams by hashing
-        self.unigrams = np.full(self.base, -1, dtype=np.int64)
-        self.unigrams[term_ids[single, 0]] = columns[single]
-        keys = np.zeros(int(np.count_nonzero(~single)), dtype=np.int64)
-        for position in range(self.longest):
-            digit = term_ids[~single, position]
-            keys = np.where(digit != 0, keys * self.base + digit, keys)
-        self.table = _IntTable(keys, columns[~single])
-
-    def entries(self, ids: np.ndarray, doc_of: np.ndarray, low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every vocabulary n-gram, ``low`` to ``high`` items long,
-        in the item numbers ``ids`` of a batch whose item ``i`` is in text ``doc_of[i]``."""
-        rows, columns = [], []
-        gram, valid = ids, ids > 0
-        for n in range(1, min(high, self.longest) + 1):  # no longer n-gram can be a term
-            if n > 1:
-                gram = gram[:-1] * self.base + ids[n - 1 :]
-                # all items known, and all in one text
-                valid = valid[:-1] & (ids[n - 1 :] > 0) & (doc_of[: len(gram)] == doc_of[n - 1 :])
-            if n >= low and len(gram):
-                column = self.unigrams[gram[valid]] if n == 1 else self.table.get(gram[valid])
-                found = column >= 0
-                rows.append(doc_of[: len(gram)][valid][found])
-                columns.append(column[found])
-        return _concatenated(rows), _concatenated(columns)
-
-
-_BMP = 1 << 16
-
-
-class _CharIds:
-    """The numbers 1 to V of a vocabulary's characters (0 for any other character)."""
-
-    def __init__(self, alphabet: np.ndarray) -> None:
-        self.alphabet = alphabet  # the characters' code points, sorted
-        # the Basic Multilingual Plane, where nearly all text is, by direct lookup: 256 KB
-        self._bmp_ids = np.zeros(_BMP, dtype=np.int32)
-        in_bmp = alphabet < _BMP
-        self._bmp_ids[alphabet[in_bmp]] = np.flatnonzero(in_bmp) + 1
-
-    def ids(self, codes: np.ndarray) -> np.ndarray:
-        """The number of each code point (uint32), 0 for characters outside the vocabulary."""
-        ids = self._bmp_ids[np.minimum(codes, _BMP - 1)].astype(np.int64)
-        beyond = np.flatnonzero(codes >= _BMP)  # emoji and rare ideographs: few, found by binary search
-        if len(beyond):
-            position = np.searchsorted(self.alphabet, codes[beyond]).clip(max=max(len(self.alphabet) - 1, 0))
-            known = self.alphabet[position] == codes[beyond] if len(self.alphabet) else np.zeros(len(beyond), dtype=bool)
-            ids[beyond] = np.where(known, position + 1, 0)
-        return ids
-
-
 class AnalyzedText(NamedTuple):
     """A text after tokenization: its tokens (punctuation included: it ends runs of
     words, and the word n-grams leave it out), normalized characters and lexicon counts.
@@ -228,23 +97,6 @@ class AnalyzedText(NamedTuple):
     lexicon: tuple[int, ...] = ()
     empty: bool = False  # nothing left after normalize(): blank or invisible characters only
 
-
-@dataclass(frozen=True)
-class SparseRows:
-    """TF-IDF rows in compressed sparse row form, without scipy: row ``i`` has
-    the values ``data[indptr[i]:indptr[i+1]]`` in the columns ``indices[...]``,
-    columns in increasing order."""
-
-    data: np.ndarray
-    indices: np.ndarray
-    indptr: np.ndarray
-    shape: tuple[int, int]
-
-    def to_scipy(self) -> Any:
-        """A ``scipy.sparse.csr_matrix``."""
-        import scipy.sparse as sp
-
-        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
 class TfidfFeaturizer(Estimator):
@@ -276,11 +128,17 @@ class TfidfFeaturizer(Estimator):
 
     After ``fit``: ``word_terms_`` and ``word_idf_`` (the word n-grams, in
     column order, and their IDF weights; ``None`` without words),
-    ``char_terms_`` and ``char_idf_`` (the same for characters) and
-    ``n_features_out_``.
-    """
+    ``char_terms_`` and ``char_idf_`` (the same for characters),
+    ``n_features_out_`` and ``tokenizer_`` (the tokenizer it segments with).
 
-    _estimator_kind = "transformer"
+    Its public methods are scikit-learn's: :meth:`fit`, :meth:`transform`
+    (a float32 ``scipy.sparse.csr_matrix``), :meth:`fit_transform`,
+    :meth:`get_feature_names_out`, ``get_params`` and ``set_params``. The
+    underscored ``_analyze``, ``_fit_analyzed`` and ``_transform_rows`` are
+    the package's own seam: :class:`~zonenlp.ThemeClassifier` tokenizes its
+    training texts once and reuses them across cross-validation folds, and
+    predicts from numpy rows without building a scipy matrix.
+    """
 
     def __init__(
         self,
@@ -312,13 +170,30 @@ class TfidfFeaturizer(Estimator):
         self.char_weight = char_weight
         self.lexicon_weight = lexicon_weight
 
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import TransformerTags
+
+        tags = super().__sklearn_tags__()
+        # a list of texts, never a numeric matrix; rows of float32, as scikit-learn's TfidfVectorizer(dtype=float32)
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.transformer_tags = TransformerTags(preserves_dtype=["float32"])
+        return tags
+
     # -- analysis: the expensive, fit-independent part (tokenization) -------
     def _tokenizer(self) -> Tokenizer:
         return self.tokenizer if self.tokenizer is not None else default_tokenizer()
 
-    def analyze(self, texts: Iterable[str]) -> list[AnalyzedText]:
-        """Tokenize ``texts`` once; the result feeds :meth:`fit_analyzed` and
-        :meth:`transform_analyzed` (cross-validation reuses it across folds)."""
+    @property
+    def tokenizer_(self) -> Tokenizer:
+        """The tokenizer this fitted featurizer segments with: ``tokenizer``, or the default one."""
+        self._check_fitted()
+        return self._tokenizer()
+
+    def _analyze(self, texts: Iterable[str]) -> list[AnalyzedText]:
+        """Tokenize ``texts`` once; the result feeds :meth:`_fit_analyzed` and
+        :meth:`_transform_rows` (cross-validation reuses it across folds)."""
         texts = check_texts(texts)
         tokenizer = self._tokenizer()
         out = []
@@ -361,8 +236,8 @@ class TfidfFeaturizer(Estimator):
         terms = vectorizer.get_feature_names_out().astype(str)
         return terms, np.asarray(vectorizer.idf_, dtype=np.float64)
 
-    def fit_analyzed(self, docs: Sequence[AnalyzedText]) -> TfidfFeaturizer:
-        """Fit on the output of :meth:`analyze`."""
+    def _fit_analyzed(self, docs: Sequence[AnalyzedText]) -> TfidfFeaturizer:
+        """Fit on the output of :meth:`_analyze`."""
         self._check_settings()
         if len(docs) == 0:
             raise InputTypeError("cannot fit on an empty list of texts")
@@ -385,7 +260,7 @@ class TfidfFeaturizer(Estimator):
 
     def fit(self, X: Iterable[str], y: object = None) -> TfidfFeaturizer:
         """Learn vocabulary and IDF from a list of texts."""
-        return self.fit_analyzed(self.analyze(X))
+        return self._fit_analyzed(self._analyze(X))
 
     def _dropped_words(self) -> frozenset[str]:
         return load_stopwords() if self.remove_stopwords else frozenset()
@@ -412,7 +287,7 @@ class TfidfFeaturizer(Estimator):
                 term_ids = np.zeros((len(split), max(map(len, split), default=1)), dtype=np.int64)
                 for row, words in enumerate(split):
                     term_ids[row, : len(words)] = [token_ids[word] for word in words]
-                tables["words"] = _NgramIndex(term_ids, len(token_ids), "words", "word_ngram_range")
+                tables["words"] = NgramIndex(term_ids, len(token_ids), "words", "word_ngram_range")
                 # tokens the word block leaves out, known in advance: the
                 # punctuation of the character vocabulary, and stop words
                 dropped = dict.fromkeys(self._dropped_words(), _DROPPED)
@@ -424,10 +299,10 @@ class TfidfFeaturizer(Estimator):
                 width = max(self.char_terms_.dtype.itemsize // 4, 1)
                 codes = np.ascontiguousarray(self.char_terms_, dtype=f"U{width}").view(np.uint32).reshape(-1, width)
                 # numpy pads shorter strings with U+0000, which normalize() removes from any text
-                char_ids = _CharIds(np.unique(codes[codes != 0]))
+                char_ids = CharIds(np.unique(codes[codes != 0]))
                 term_ids = np.where(codes != 0, char_ids.ids(codes.ravel()).reshape(codes.shape), 0)
                 tables["char_ids"] = char_ids
-                tables["chars"] = _NgramIndex(term_ids, len(char_ids.alphabet), "characters", "char_ngram_range")
+                tables["chars"] = NgramIndex(term_ids, len(char_ids.alphabet), "characters", "char_ngram_range")
             self.__dict__["_tables"] = tables  # a benign race: two threads build equal tables
         return tables
 
@@ -458,8 +333,8 @@ class TfidfFeaturizer(Estimator):
         doc_of = np.repeat(np.arange(len(prepared)), [len(t) for t in prepared])
         return tables["chars"].entries(ids, doc_of, *self.char_ngram_range)
 
-    def transform_rows(self, docs: Sequence[AnalyzedText]) -> SparseRows:
-        """The TF-IDF rows of analysed texts, with numpy only (what :meth:`transform_analyzed` wraps for scipy).
+    def _transform_rows(self, docs: Sequence[AnalyzedText]) -> SparseRows:
+        """The TF-IDF rows of analysed texts, with numpy only (what :meth:`_transform_analyzed` wraps for scipy).
 
         Counts -> (sublinear) TF x IDF -> each block's rows l2-normalised, as
         scikit-learn computes them in float32; the word and character blocks
@@ -468,7 +343,7 @@ class TfidfFeaturizer(Estimator):
         self._check_fitted()
         tables = self._lookup_tables()
         parts = [self._rows_of_slice(docs[start:stop], tables) for start, stop in _slices(docs, _SLICE_ITEMS)]
-        return parts[0] if len(parts) == 1 else _stacked(parts)
+        return parts[0] if len(parts) == 1 else stacked(parts)
 
     def _rows_of_slice(self, docs: Sequence[AnalyzedText], tables: dict[str, Any]) -> SparseRows:
         n_rows = len(docs)
@@ -515,18 +390,19 @@ class TfidfFeaturizer(Estimator):
         indptr = np.searchsorted(row, np.arange(n_rows + 1))
         return SparseRows(values, column.astype(np.int32), indptr.astype(np.int64), (n_rows, self.n_features_out_))
 
-    def transform_analyzed(self, docs: Sequence[AnalyzedText]) -> Any:
-        """Transform the output of :meth:`analyze` into a ``scipy.sparse.csr_matrix``."""
-        return self.transform_rows(docs).to_scipy()
+    def _transform_analyzed(self, docs: Sequence[AnalyzedText]) -> Any:
+        """Transform the output of :meth:`_analyze` into a ``scipy.sparse.csr_matrix``."""
+        return self._transform_rows(docs).to_scipy()
 
     def transform(self, X: Iterable[str]) -> Any:
-        """Map a list of texts to TF-IDF rows (one per text), a ``scipy.sparse.csr_matrix``."""
+        """Map a list of texts to TF-IDF rows (one per text): a float32 ``scipy.sparse.csr_matrix``."""
         self._check_fitted()
-        return self.transform_analyzed(self.analyze(X))
+        return self._transform_analyzed(self._analyze(X))
 
-    def fit_transform(self, X: Iterable[str], y: object = None, **fit_params: object) -> Any:
-        docs = self.analyze(X)
-        return self.fit_analyzed(docs).transform_analyzed(docs)
+    def fit_transform(self, X: Iterable[str], y: object = None) -> Any:
+        """:meth:`fit` and :meth:`transform` of the same texts, which are tokenized once."""
+        docs = self._analyze(X)
+        return self._fit_analyzed(docs)._transform_analyzed(docs)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Feature names: ``w:<word n-gram>``, ``c:<character n-gram>``, then ``lex:<theme>``."""
@@ -564,17 +440,3 @@ def _slices(docs: Sequence[AnalyzedText], limit: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def _stacked(parts: list[SparseRows]) -> SparseRows:
-    """The rows of ``parts``, one under the other."""
-    offsets = np.cumsum([0] + [len(p.data) for p in parts])
-    indptr = np.concatenate([p.indptr[:-1] + offset for p, offset in zip(parts, offsets)] + [offsets[-1:]])
-    return SparseRows(
-        np.concatenate([p.data for p in parts]),
-        np.concatenate([p.indices for p in parts]),
-        indptr.astype(np.int64),
-        (sum(p.shape[0] for p in parts), parts[0].shape[1]),
-    )
-
-
-def _concatenated(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

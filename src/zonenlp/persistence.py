@@ -116,6 +116,11 @@ def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None,
         )
     if not hasattr(model, "classes_"):
         raise NotFittedError("only a fitted model can be saved")
+    if model.featurizer_ is None:
+        raise InputTypeError(
+            "zonenlp.save writes models that read texts (what zonenlp.load reads); save a model fitted on a "
+            "feature matrix, with the pipeline that makes its features, with joblib.dump"
+        )
     path = Path(path)
     target = manifest_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +143,7 @@ def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None,
             "model_sha256": _sha256(model_tmp),
             "model_bytes": model_tmp.stat().st_size,
             "versions": _versions(),
-            "labels": list(model.labels),
+            "labels": model.classes_.tolist(),
             "thresholds": {str(c): float(t) for c, t in zip(model.classes_, model.thresholds_)},
             "n_train": int(model.n_train_),
             "training_data_sha256": model.training_data_sha256_,
