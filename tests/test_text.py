@@ -1,3 +1,5 @@
+from collections import Counter
+
 import pytest
 
 from zonenlp import InputTypeError
@@ -33,3 +35,37 @@ def test_split_paragraphs_keeps_each_nonempty_line():
 def test_split_paragraphs_of_empty_text_is_empty():
     assert split_paragraphs("") == []
     assert split_paragraphs(" \n\t\n") == []
+
+
+def test_text_is_cleaned_once_where_it_enters(seed_page_text, shipped_model, monkeypatch):
+    """A page's paragraphs are cleaned by the page reader; figures, tokens, the model and
+    keywords take them as they are instead of normalizing each again."""
+    import unicodedata
+
+    import zonenlp
+    from zonenlp.text import CleanText
+
+    paragraphs = [p for article in zonenlp.read_page(seed_page_text) for p in article.paragraphs]
+    assert paragraphs and all(type(p) is CleanText for p in paragraphs)
+    assert [p.simplified for p in paragraphs] == [zonenlp.to_simplified(str(p)) for p in paragraphs]
+    real, calls = unicodedata.normalize, []
+    monkeypatch.setattr(unicodedata, "normalize", lambda form, s: calls.append(s) or real(form, s))
+    shipped_model.tag(paragraphs)
+    for paragraph in paragraphs:
+        zonenlp.figures(paragraph), zonenlp.tokenize(paragraph), zonenlp.keywords(paragraph)
+    assert calls == []
+    # analyze() cleans where the page is read: a paragraph's line once as it is classified, the
+    # paragraph once more when its lines are joined; tagging, figures and keywords never again
+    zonenlp.analyze(seed_page_text, shipped_model)
+    cleaned = Counter(calls)
+    assert max(cleaned[str(p)] for p in paragraphs) <= 2
+
+
+def test_clean_text_pickles_and_compares_as_str():
+    import pickle
+
+    from zonenlp.text import clean
+
+    text = clean(" 招商引資 ")
+    again = pickle.loads(pickle.dumps(text))
+    assert again == "招商引資" and again.simplified == "招商引资" and hash(again) == hash("招商引資")

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import DEFAULT_MAX_CHARS, check_text, normalize, to_simplified
+from .text import DEFAULT_MAX_CHARS, check_text, clean, normalize, to_simplified
 
 __all__ = ["Article", "read_page"]
 
@@ -139,12 +139,13 @@ def _table_cells(line: str) -> list[str] | None:
     return None
 
 
-def _classify(raw: str, gap: int) -> _Line:
+def _classify(raw: str, text: str, gap: int) -> _Line:
+    """What the line ``raw`` is; ``text`` is the line normalized."""
     # Spaces separate the names of a byline and tabs the cells of a table, but
     # normalize() removes spaces between Chinese characters: read those first.
     cells = _table_cells(raw.strip())
-    spaced = " ".join(normalize(word) for word in raw.split())
-    text = normalize(raw)
+    words = raw.split()
+    spaced = " ".join(normalize(word) for word in words) if len(words) > 1 else text
     if _CAPTION.search(to_simplified(spaced)):
         return _Line("caption", text, gap)
     if _names(spaced) is not None:
@@ -163,10 +164,11 @@ def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     gap = 0
     for raw in re.sub(r"\r\n?", "\n", text).split("\n"):
-        if not normalize(raw):
+        line = normalize(raw)
+        if not line:
             gap += 1
             continue
-        out.append(_classify(raw, gap))
+        out.append(_classify(raw, line, gap))
         gap = 0
     return out
 
@@ -340,7 +342,10 @@ def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[A
             current._gaps.append(item.gap)
     if articles:
         articles[-1].captions.extend(pending_captions)
-    return [a for a in articles if a.paragraphs or a.title or a.tables]
+    kept = [a for a in articles if a.paragraphs or a.title or a.tables]
+    for article in kept:  # cleaned once here: what reads them next (figures, tokens, model) need not again
+        article.paragraphs = [clean(p, max_chars=None) for p in article.paragraphs]
+    return kept
 
 
 def _next_is_dateline(items: list, index: int) -> bool:

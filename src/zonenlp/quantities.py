@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from .text import DEFAULT_MAX_CHARS, normalize, to_simplified
+from .text import DEFAULT_MAX_CHARS, CleanText, normalize, to_simplified
 
 __all__ = ["Figure", "figures", "parse_number"]
 
@@ -120,17 +120,20 @@ def _counted_after(text: str, end: int) -> str:
     """The noun right after a number and its unit: 1453家企业上榜 -> 企业."""
     from .tokenizer import default_tokenizer
 
-    window = text[end : end + 8]
+    # a slice of the cleaned, Simplified text is clean and Simplified too
+    window = CleanText(text[end : end + 8], text[end : end + 8])
     tokens = default_tokenizer().tokenize(window) if re.match(r"[\u4e00-\u9fff]", window) else []
     return tokens[0] if tokens and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", tokens[0]) else ""
 
 
-def _zones(text: str) -> list[tuple[str, int, int]]:
-    """Zone names (湘潭高新区 …) with their spans, from the tokenizer's zone merging."""
+def _zones(original: str, text: str) -> list[tuple[str, int, int]]:
+    """Zone names (湘潭高新区 …) with their spans in ``text``, the Simplified reading of the
+    normalized ``original``, from the tokenizer's zone merging (which reads ``original``
+    as Simplified itself, and does not clean a cleaned text again)."""
     from .tokenizer import default_tokenizer, is_zone_name
 
     out, position = [], 0
-    for token in default_tokenizer().segment(text):
+    for token in default_tokenizer().segment(original):
         start = text.find(token, position)
         if start < 0:
             continue
@@ -197,7 +200,7 @@ def figures(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Fig
         counted = _counted_before(text, m.start()) or _counted_after(text, m.end())
         add(Figure("count", m.group(), m.start(), m.end(), parse_number(m.group("num")), m.group("unit"), counted,
                    approximate=bool(m.group("approx"))))
-    for name, start, end in _zones(text):
+    for name, start, end in _zones(original, text):
         if not overlaps((start, end)):
             add(Figure("zone", name, start, end, normalized={"name": name}))
     if text != original:

@@ -13,7 +13,10 @@ from importlib import resources
 
 from .errors import InputTypeError, InputValueError
 
-__all__ = ["normalize", "split_paragraphs", "check_text", "check_texts", "check_positive_int", "to_simplified", "DEFAULT_MAX_CHARS"]
+__all__ = [
+    "normalize", "clean", "CleanText", "split_paragraphs", "check_text", "check_texts", "check_positive_int",
+    "to_simplified", "DEFAULT_MAX_CHARS",
+]
 
 #: The longest text zonenlp accepts by default, in characters (about 30 pages of
 #: a newspaper in one string). Longer texts raise InputValueError; functions
@@ -113,12 +116,49 @@ def normalize(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
     '湘潭高新区新签约项目10个，总投资 39亿元'
     """
     text = check_text(text, max_chars=max_chars)
+    if type(text) is CleanText:  # cleaned where it entered zonenlp: nothing left to do
+        return text
     text = unicodedata.normalize("NFC", text)
     if _HAS_WIDTH_FORMS.search(text) is not None:
         text = text.translate(_WIDTH_TABLE)
     text = _CONTROLS.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     return _CJK_SPACE.sub("", text)
+
+
+class CleanText(str):
+    """A text that :func:`normalize` has cleaned, with its Simplified reading beside it.
+
+    Text is cleaned once, where it enters zonenlp (a page's paragraphs, a batch
+    record, :func:`split_paragraphs`), and passed on as a ``CleanText``: the
+    steps after that — figures, tokens, features, keywords — each start with
+    :func:`normalize` and :func:`to_simplified`, which return a ``CleanText``
+    or its :attr:`simplified` reading at once instead of reading the text
+    again. It is a ``str`` in every other way: equal to, hashing and printing
+    as the same string.
+
+    >>> text = clean(" 招商引資 ")
+    >>> text, text.simplified, normalize(text) is text
+    ('招商引資', '招商引资', True)
+    """
+
+    simplified: str
+
+    def __new__(cls, text: str, simplified: str) -> CleanText:
+        obj = super().__new__(cls, text)
+        obj.simplified = simplified
+        return obj
+
+    def __reduce__(self) -> tuple[type[CleanText], tuple[str, str]]:
+        return CleanText, (str(self), self.simplified)
+
+
+def clean(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> CleanText:
+    """``text`` normalized (see :func:`normalize`), as a :class:`CleanText` carrying its Simplified reading."""
+    normalized = normalize(text, max_chars=max_chars)
+    if type(normalized) is CleanText:
+        return normalized
+    return CleanText(normalized, to_simplified(normalized))
 
 
 def split_paragraphs(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[str]:
@@ -134,7 +174,7 @@ def split_paragraphs(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) ->
     """
     text = check_text(text, max_chars=max_chars)
     lines = _LINE_BREAKS.sub("\n", text).split("\n")
-    return [p for p in (normalize(line, max_chars=None) for line in lines) if p]
+    return [p for p in (clean(line, max_chars=None) for line in lines) if p]
 
 
 @lru_cache(maxsize=1)
@@ -161,6 +201,8 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("招商引資與營商環境")
     '招商引资与营商环境'
     """
+    if type(text) is CleanText:
+        return text.simplified
     table, any_traditional = _traditional_table()
     if any_traditional.search(check_text(text, max_chars=None)) is None:
         return text
