@@ -1,12 +1,12 @@
 """zonenlp: theme tagging, keywords and tokenization for Chinese news about development zones.
 
 >>> import zonenlp
->>> zonenlp.tokenize("湘潭高新区打好招商引资主动仗")       # doctest: +SKIP
+>>> zonenlp.tokenize("湘潭高新区打好招商引资主动仗")
 ['湘潭高新区', '打', '好', '招商引资', '主动仗']
->>> model = zonenlp.load()                              # doctest: +SKIP
->>> model.predict(["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"])  # doctest: +SKIP
+>>> model = zonenlp.load()
+>>> model.predict(["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"])
 array([[1, 0, 0, 0]])
->>> model.predict_labels(["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"])  # doctest: +SKIP
+>>> model.predict_labels(["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"])
 [['investment']]
 
 Importing zonenlp is cheap: jieba, scikit-learn and the model are loaded on

@@ -1,8 +1,12 @@
 """A page read, every paragraph tagged, every article summarised.
 
->>> page = analyze(text)                              # doctest: +SKIP
->>> page[0].title, page[0].themes                     # doctest: +SKIP
-('湘潭高新区打好招商引资主动仗', {'investment': 0.7, 'environment': 0.39})
+>>> page = analyze("湘潭高新区打好招商引资主动仗\\n\\n湘潭高新区新签约亿元以上项目10个，总投资额39亿元。"
+...                "\\n\\n园区人才公寓投入使用，首批200名青年人才拎包入住。")
+>>> article = page[0]
+>>> article.title, article.themes, article.zones
+('湘潭高新区打好招商引资主动仗', ['investment', 'talent'], ['湘潭高新区'])
+>>> [paragraph.themes for paragraph in article.paragraphs]
+[['investment'], ['talent']]
 """
 
 from __future__ import annotations

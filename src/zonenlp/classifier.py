@@ -121,6 +121,19 @@ class ThemeClassifier(Estimator):
     label), ``coef_`` (label x feature weights used by :meth:`explain`),
     ``cv_scores_`` (out-of-fold figures at the chosen thresholds, or
     ``None``), ``training_data_sha256_`` and ``n_train_``.
+
+    >>> import zonenlp
+    >>> model = zonenlp.load()  # the shipped ThemeClassifier
+    >>> texts = ["湘潭高新区新签约亿元以上项目10个，总投资额39亿元。", "今年一季度园区规上工业增加值增长8.5%。"]
+    >>> model.classes_.tolist()
+    ['investment', 'environment', 'talent', 'outreach']
+    >>> model.predict(texts)  # an indicator matrix, as scikit-learn's multi-label classifiers give
+    array([[1, 0, 0, 0],
+           [0, 0, 0, 0]])
+    >>> model.predict_labels(texts)  # the same as label lists; [] is "other"
+    [['investment'], []]
+    >>> bool((model.decision_function(texts) > 0).tolist() == model.predict(texts).astype(bool).tolist())
+    True
     """
 
     def __init__(

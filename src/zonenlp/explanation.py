@@ -79,7 +79,12 @@ def _by_word(tokenizer: Any, text: str, contributions: np.ndarray, names: np.nda
 
 
 def explain(model: Any, text: str, k: int = 5) -> dict[Any, list[tuple[str, float]]]:
-    """See :meth:`zonenlp.ThemeClassifier.explain` (``model`` is fitted on texts)."""
+    """See :meth:`zonenlp.ThemeClassifier.explain` (``model`` is fitted on texts).
+
+    >>> import zonenlp
+    >>> explain(zonenlp.load(), "湘潭高新区新签约亿元以上项目10个，总投资额39亿元。", k=3)
+    {'investment': [('总投资额', 3.0932), ('签约', 1.5084), ('项目', 1.3946)]}
+    """
     check_text(text, max_chars=model.featurizer_.tokenizer_.max_chars)  # named "text", not "texts[0]"
     check_positive_int(k, "k")
     featurizer = _linear_featurizer(model, "explain")

@@ -138,6 +138,13 @@ class TfidfFeaturizer(Estimator):
     the package's own seam: :class:`~zonenlp.ThemeClassifier` tokenizes its
     training texts once and reuses them across cross-validation folds, and
     predicts from numpy rows without building a scipy matrix.
+
+    >>> featurizer = TfidfFeaturizer(use_words=False, char_ngram_range=(1, 2), min_df=1)
+    >>> X = featurizer.fit_transform(["招商引资签约项目", "人才公寓投入使用"])
+    >>> X.shape, X.dtype
+    ((2, 30), dtype('float32'))
+    >>> featurizer.get_feature_names_out()[:4].tolist()  # c: character n-grams, w: words
+    ['c:人', 'c:人才', 'c:使', 'c:使用']
     """
 
     def __init__(

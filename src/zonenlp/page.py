@@ -257,6 +257,13 @@ def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[A
     Returns ``[]`` for a text with no content. See the module documentation
     for how lines are read. Texts over ``max_chars`` characters raise
     :class:`~zonenlp.errors.InputValueError`.
+
+    >>> article, = read_page("湘潭高新区打好招商引资主动仗\\n\\n丁玉洁\\n\\n湘潭高新区新签约项目10个，"
+    ...                      "总投资额\\n39亿元。\\n\\n园区人才公寓投入使用。")
+    >>> article.title, article.authors
+    ('湘潭高新区打好招商引资主动仗', ['丁玉洁'])
+    >>> article.paragraphs  # the line broken by a column is joined
+    ['湘潭高新区新签约项目10个，总投资额39亿元。', '园区人才公寓投入使用。']
     """
     check_text(text, max_chars=max_chars)
     items = _heading_blocks(_join_broken(_lines(text)))

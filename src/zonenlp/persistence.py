@@ -229,6 +229,12 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
     in the safe format (no code runs); other files are unpickled with joblib. A
     model saved with other versions of zonenlp, scikit-learn or jieba loads
     with a :class:`ZonenlpVersionWarning`.
+
+    >>> model = load()  # the shipped model
+    >>> model.predict_labels(["高新区出台人才新政，对引进的高层次人才给予安家补贴。"])
+    [['talent']]
+    >>> read_manifest()["model_file"], read_manifest()["labels"]
+    ('zonenlp-themes.npz', ['investment', 'environment', 'talent', 'outreach'])
     """
     from .classifier import ThemeClassifier
 

@@ -38,7 +38,13 @@ def tags_of(model: Any, proba: np.ndarray) -> list[dict[str, Any]]:
 
 
 def tag(model: Any, texts: Iterable[str], *, batch_size: int = 500, n_jobs: int | None = None) -> list[dict[str, Any]]:
-    """The tag of each of ``texts``; see :meth:`zonenlp.ThemeClassifier.tag`."""
+    """The tag of each of ``texts``; see :meth:`zonenlp.ThemeClassifier.tag`.
+
+    >>> import zonenlp
+    >>> tags = tag(zonenlp.load(), ["园区人才公寓投入使用，首批200名青年人才拎包入住。"])
+    >>> tags[0]["themes"], rounded_scores(tags[0]["scores"])
+    (['talent'], {'investment': 0.0028, 'environment': 0.0037, 'talent': 0.9996, 'outreach': 0.0016})
+    """
     return tags_of(model, model.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
 
 
