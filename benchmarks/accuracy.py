@@ -3,13 +3,19 @@
 Every system is trained on data/themes/train.jsonl only and evaluated on the
 test split (authored by us, other articles) and on the seed page (a real
 newspaper page, never trained on). The shipped model, trained on train + test,
-is also scored on the seed page. Writes benchmarks/results/accuracy.md.
+is also scored on the seed page. With ``--dev``, every system is also scored
+on the real development set (real news none of us wrote, read only from the
+path given; its text never enters the repository: errors are listed by id).
+Writes benchmarks/results/accuracy.md.
 
     python benchmarks/accuracy.py
+    python benchmarks/accuracy.py --dev ../shared/dev/real-dev.jsonl
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import logging
 import sys
 import time
@@ -79,14 +85,29 @@ def paired_bootstrap(truth: np.ndarray, ours: np.ndarray, theirs: np.ndarray, re
     return out
 
 
+def read_dev(path: Path) -> list[dict]:
+    """The real development set: id, text and labels of each paragraph (read here, never copied)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+#: The splits of real text, on which the shipped model is scored and the differences bootstrapped.
+REAL = ("seed page", "real dev set")
+
+
 def main() -> None:
-    import jieba
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dev", type=Path, metavar="PATH", help="the real development set (JSON Lines: id, text, labels)")
+    args = parser.parse_args()
+    import jieba  # the naive baseline segments with jieba's global tokenizer: this script's own, to quiet
 
     jieba.setLogLevel(logging.WARNING)
+    command = COMMAND + (f" --dev {args.dev}" if args.dev else "")
     train, test, seed = (read_labelled(DATA / f) for f in ("train.jsonl", "test.jsonl", "seed.jsonl"))
     train_texts, train_labels = texts_and_labels(train)
     Y_train = binarize(train_labels)
     evaluations = {"test split": test, "seed page": seed}
+    if args.dev:
+        evaluations["real dev set"] = read_dev(args.dev)
 
     started = time.perf_counter()
     zonenlp_model = build_model().fit(train_texts, train_labels, groups=[r["group"] for r in train])
@@ -102,7 +123,7 @@ def main() -> None:
     out = [
         "# Theme accuracy: zonenlp against baselines",
         "",
-        f"Command: `{COMMAND}` (one run; every system trained on the {len(train)} paragraphs of "
+        f"Command: `{command}` (one run; every system trained on the {len(train)} paragraphs of "
         "data/themes/train.jsonl only).",
         "",
         "- **zonenlp**: the shipped configuration (scripts/train_model.py), per-theme thresholds from "
@@ -112,35 +133,51 @@ def main() -> None:
         "- **jieba+tfidf+LinearSVC**: `jieba.lcut` + `TfidfVectorizer` + one-vs-rest `LinearSVC`, default settings.",
         "",
     ]
-    all_scores = {}
+    all_scores, real = {}, {}
+    shipped = load()
     for split, records in evaluations.items():
         texts, labels = texts_and_labels(records)
         truth = binarize(labels)
         predictions = {name: predict(texts) for name, predict in systems.items()}
-        if split == "seed page":
-            shipped = load()
-            predictions["zonenlp shipped (train+test)"] = shipped.predict(texts).astype(bool)
-            seed_truth, seed_pred = truth, predictions  # for the bootstrap below
+        if split in REAL:
+            shipped_proba = shipped.predict_proba(texts)
+            predictions["zonenlp shipped (train+test)"] = shipped_proba >= shipped.thresholds_
+            real[split] = (records, truth, predictions, shipped_proba)  # for the bootstrap and errors below
         results = {name: multilabel_scores(truth, pred, THEMES) for name, pred in predictions.items()}
         all_scores[split] = results
         out += score_table(f"{split} ({len(records)} paragraphs)", results)
 
-    # how much 50 paragraphs can tell: paired bootstrap of the F1 differences
-    out += ["### Seed page: how sure are the differences?", "",
-            f"Paired bootstrap: {BOOTSTRAP:,} resamples of the 50 paragraphs, drawn with replacement; in each, "
-            "both systems are scored on the same paragraphs. Per theme: the observed F1 difference (zonenlp "
-            "minus the baseline), its 95% interval, and the share of resamples in which zonenlp's F1 is "
-            "higher / lower (the rest are ties). An interval that spans 0 means the page cannot tell the two apart.", "",
-            "| theme (seed n) | zonenlp | baseline | F1 difference | 95% interval | zonenlp higher / lower |",
-            "|---|---|---|---|---|---|"]
-    for ours in ("zonenlp shipped (train+test)", "zonenlp"):
-        for theirs in ("keyword rules", "jieba+tfidf+LinearSVC"):
-            for theme, (low, high, higher, lower) in zip(THEMES, paired_bootstrap(seed_truth, seed_pred[ours], seed_pred[theirs])):
-                per_label = all_scores["seed page"][ours]["per_label"], all_scores["seed page"][theirs]["per_label"]
-                observed = per_label[0][theme]["f1"] - per_label[1][theme]["f1"]  # the page's own figures, above
-                n = per_label[0][theme]["support"]
-                out.append(f"| {theme} ({n}) | {ours} | {theirs} | {observed:+.3f} | [{low:+.3f}, {high:+.3f}] | {higher:.0%} / {lower:.0%} |")
-    out.append("")
+    # how much the real paragraphs can tell: paired bootstrap of the F1 differences
+    for split, (records, truth, predictions, _) in real.items():
+        out += [f"### {split.capitalize()}: how sure are the differences?", "",
+                f"Paired bootstrap: {BOOTSTRAP:,} resamples of the {len(records)} paragraphs, drawn with replacement; "
+                "in each, both systems are scored on the same paragraphs. Per theme: the observed F1 difference "
+                "(zonenlp minus the baseline), its 95% interval, and the share of resamples in which zonenlp's F1 is "
+                "higher / lower (the rest are ties). An interval that spans 0 means these paragraphs cannot tell the "
+                "two apart.", "",
+                "| theme (n) | zonenlp | baseline | F1 difference | 95% interval | zonenlp higher / lower |",
+                "|---|---|---|---|---|---|"]
+        for ours in ("zonenlp shipped (train+test)", "zonenlp"):
+            for theirs in ("keyword rules", "jieba+tfidf+LinearSVC"):
+                intervals = paired_bootstrap(truth, predictions[ours], predictions[theirs])
+                for theme, (low, high, higher, lower) in zip(THEMES, intervals):
+                    per_label = all_scores[split][ours]["per_label"], all_scores[split][theirs]["per_label"]
+                    observed = per_label[0][theme]["f1"] - per_label[1][theme]["f1"]  # the split's own figures, above
+                    n = per_label[0][theme]["support"]
+                    out.append(f"| {theme} ({n}) | {ours} | {theirs} | {observed:+.3f} | [{low:+.3f}, {high:+.3f}] | "
+                               f"{higher:.0%} / {lower:.0%} |")
+        out.append("")
+    if "real dev set" in real:
+        records, truth, predictions, proba = real["real dev set"]
+        wrong = [i for i, (t, p) in enumerate(zip(truth, predictions["zonenlp shipped (train+test)"])) if (t != p).any()]
+        out += ["### Real dev set: every error of the shipped model (by id; the text stays out of the repository)", "",
+                "Categories of these errors: `benchmarks/results/dev_errors.md`.", "",
+                "| id | true | predicted | scores (inv / env / tal / out) |", "|---|---|---|---|"]
+        for i in wrong:
+            scores = " / ".join(f"{p:.2f}" for p in proba[i])
+            out.append(f"| {records[i]['id']} | {label_set(truth[i])} | "
+                       f"{label_set(predictions['zonenlp shipped (train+test)'][i])} | {scores} |")
+        out.append("")
 
     # where zonenlp goes wrong on the real page
     texts, labels = texts_and_labels(seed)

@@ -10,7 +10,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from zonenlp.classifier import _f1  # noqa: E402
+from zonenlp.metrics import f1  # noqa: E402
 from zonenlp.features import lexicon_counts, load_theme_lexicon  # noqa: E402
 from zonenlp.text import normalize  # noqa: E402
 
@@ -32,7 +32,7 @@ class KeywordRules:
     def fit(self, texts: list[str], Y: np.ndarray) -> "KeywordRules":
         counts = self._counts(texts)
         self.min_hits_ = np.array([
-            max((1, 2, 3), key=lambda m: _f1(Y[:, j], counts[:, j] >= m)) for j in range(len(self.labels))
+            max((1, 2, 3), key=lambda m: f1(Y[:, j], counts[:, j] >= m)) for j in range(len(self.labels))
         ])
         return self
 
