@@ -68,6 +68,7 @@ from typing import IO, Any
 
 from .errors import InputTypeError, InputValueError, OutputPathError
 from .text import DEFAULT_MAX_CHARS, check_positive_int, check_text, check_texts, normalize
+from .workers import map_in_order, resolve_jobs
 
 __all__ = [
     "RecordReader",
@@ -445,39 +446,36 @@ def tag_values(
     return out
 
 
-def _tag_chunk(state: tuple[Any, Any], chunk: list[object], k: int, with_figures: bool) -> list[dict[str, Any]]:
-    model, extractor = state
-    return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=extractor)
+# Each process's keyword extractor for the tokenizer it was last asked for: the
+# workers of tag_chunks and tag_texts hold the model only, and make it once.
+_extractor: tuple[Any, Any] = (None, None)
 
 
-def _warm_state(model: Any, jobs: int) -> tuple[Any, Any]:
-    """The model and its keyword extractor; for ``jobs > 1`` with the segmenter and
-    tables built here, so that forked workers inherit them."""
-    from .parallel import WARM_UP_TEXT, warmed
+def _extractor_of(model: Any) -> Any:
+    global _extractor  # a cache of this process, as a worker's copy of the model is
+    tokenizer = model.featurizer_._tokenizer()
+    cached = _extractor
+    if cached[0] is not tokenizer:
+        cached = _extractor = (tokenizer, keyword_extractor(model))
+    return cached[1]
 
-    extractor = keyword_extractor(model)
-    if jobs > 1:
-        warmed(model)
-        extractor.extract(WARM_UP_TEXT, 1)
-    return model, extractor
+
+def _tag_chunk(model: Any, chunk: list[object], k: int, with_figures: bool) -> list[dict[str, Any]]:
+    return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=_extractor_of(model))
 
 
 def tag_chunks(
     model: Any, chunks: Iterable[list[object]], *, k: int = 5, with_figures: bool = False, n_jobs: int | None = None
 ) -> Iterator[list[dict[str, Any]]]:
-    """:func:`tag_values` of each chunk, in order, on ``n_jobs`` processes
-    (``None`` or 1: this one alone); each worker receives the model and the
-    keyword extractor once, and at most ``2 * n_jobs`` chunks are taken ahead of the one returned."""
-    from .parallel import map_batches, resolve_jobs
-
+    """:func:`tag_values` of each chunk, in order, on ``n_jobs`` processes (``None`` or 1:
+    this one alone; see :mod:`zonenlp.workers`); at most ``2 * n_jobs`` chunks are
+    taken ahead of the one returned."""
     check_positive_int(k, "k")
-    jobs = resolve_jobs(n_jobs)
-    state = _warm_state(model, jobs)
-    yield from map_batches(state, partial(_tag_chunk, k=k, with_figures=with_figures), chunks, jobs)
+    yield from map_in_order(model, partial(_tag_chunk, k=k, with_figures=with_figures), chunks, resolve_jobs(n_jobs))
 
 
-def _tag_texts(state: tuple[Any, Any], texts: list[str], k: int) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
-    model, extractor = state
+def _tag_texts(model: Any, texts: list[str], k: int) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
+    extractor = _extractor_of(model)
     return [(tag, extractor.extract(text, k)) for tag, text in zip(model.tag(texts), texts)]
 
 
@@ -488,14 +486,12 @@ def tag_texts(
     best keywords with their scores, both computed on ``n_jobs`` processes
     (what ``zonenlp tag`` prints). Every text is checked here first, so that an
     error names its index in ``texts``."""
-    from .parallel import map_batches, resolve_jobs
-
     check_positive_int(k, "k")
     check_positive_int(batch_size, "batch_size")
     jobs = resolve_jobs(n_jobs)
     checked = check_texts(texts, max_chars=text_limit(model))
     batches = (checked[start : start + batch_size] for start in range(0, len(checked), batch_size))
-    for results in map_batches(_warm_state(model, jobs), partial(_tag_texts, k=k), batches, jobs):
+    for results in map_in_order(model, partial(_tag_texts, k=k), batches, jobs):
         yield from results
 
 
