@@ -87,35 +87,29 @@ def _units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
 def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     from .batch import tag_texts
     from .persistence import load
+    from .records import columns, row, tag_record
 
     units = _units(_read_input(args.file), args.lines)
     model = load(args.model)
     # themes and keywords (with the model's tokenizer, as `zonenlp batch` and analyze() use) on --jobs processes
     stream = tag_texts(model, [p for _, _, p in units], k=args.k, n_jobs=args.jobs)
-    rows = []
+    records = []
     for index, ((article, title, text), (tag, keywords)) in enumerate(zip(units, _with_progress(stream, len(units))), 1):
-        row: dict[str, Any] = {"index": index}
-        if not args.lines:
-            row.update({"article": article, "title": title})
-        row.update({"text": text, "themes": tag["themes"], "scores": tag["scores"], "keywords": keywords})
-        rows.append(row)
+        page = {} if args.lines else {"article": article, "title": title}
+        records.append({"index": index, **page, "text": text, **tag_record(tag, keywords)})
+    page_columns = [] if args.lines else ["article", "title"]
     if args.format == "jsonl":
-        _print_jsonl(rows, out)
+        _print_jsonl(records, out)
     elif args.format == "csv":
-        labels = list(model.labels)
         writer = csv.writer(out)
-        page_columns = [] if args.lines else ["article", "title"]
-        writer.writerow(["index", *page_columns, "themes", *[f"score_{l}" for l in labels], "keywords", "text"])
-        for row in rows:
-            writer.writerow([
-                row["index"], *[row[c] for c in page_columns], ";".join(row["themes"]),
-                *[row["scores"][l] for l in labels], ";".join(w for w, _ in row["keywords"]), row["text"],
-            ])
+        writer.writerow(["index", *page_columns, *columns(model.labels, error=False), "text"])
+        for r in records:
+            writer.writerow([r["index"], *[r[c] for c in page_columns], *row(r, model.labels, error=False, text=True), r["text"]])
     else:
-        columns = [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34), ("text", "paragraph", 60)]
+        columns_ = [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34), ("text", "paragraph", 60)]
         groups: dict[Any, list[dict[str, Any]]] = {}
-        for row in rows:
-            groups.setdefault(row.get("article"), []).append(row)
+        for r in records:
+            groups.setdefault(r.get("article"), []).append(r)
         for article, group in groups.items():
             if article is not None:
                 print(f"\n[{article}] {group[0]['title'] or '(untitled article)'}", file=out)
@@ -124,7 +118,7 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
                  "keywords": _format_keywords(r["keywords"]), "text": r["text"]}
                 for r in group
             ]
-            _print_table(table, columns, out)
+            _print_table(table, columns_, out)
     return 0
 
 
