@@ -156,13 +156,32 @@ def test_tag_frame(shipped_model):
         shipped_model.tag_frame([GOOD[0]], "body")
 
 
-def test_progress_shows_rate_and_time_left(tmp_path, capsys):
+class Terminal(io.StringIO):
+    """A standard error that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("where, options, shown", [
+    ("file", [], False),                  # not a terminal: nothing but the summary
+    ("file", ["--progress"], True),       # forced
+    ("terminal", [], True),
+    ("terminal", ["--quiet"], False),
+])
+def test_a_progress_bar_on_a_terminal_or_when_asked(tmp_path, capsys, monkeypatch, where, options, shown):
     source = numbered_input(tmp_path, 30)
-    code, err = run(capsys, "batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--chunk-size", "10", "--progress")
-    assert code == 0
-    updates = err.split("\r")[1:]
-    assert len(updates) == 3 and updates[0].startswith("tagged 10 records, ") and "/s, " in updates[0]
-    assert "100% of the input, 0 s left" in updates[-1]
+    if where == "terminal":
+        monkeypatch.setattr(sys, "stderr", Terminal())
+    code = main(["batch", str(source), "-o", str(tmp_path / "out.jsonl"), "--chunk-size", "10", *options])
+    err = sys.stderr.getvalue() if where == "terminal" else capsys.readouterr().err
+    assert code == 0 and "zonenlp batch: read 30 records" in err
+    bar = err.split("zonenlp batch: read")[0]
+    if shown:  # records, their rate, the share of the input read and the time left
+        last = bar.rstrip().split("\r")[-1]
+        assert last.startswith("tagging: 100%|") and "30 records" in last and "records/s" in last and "00:00 left" in last
+    else:
+        assert bar == ""
 
 
 def test_help_shows_examples_and_options():

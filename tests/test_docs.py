@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["text", "tokenizer", "features", "classifier", "keyword_extraction", "quantities", "page", "analysis", "persistence", "batch", "cli", "records"]
+MODULES = ["text", "tokenizer", "features", "classifier", "keyword_extraction", "quantities", "page", "analysis", "persistence", "batch", "cli", "records", "display"]
 
 
 @pytest.mark.parametrize("name", MODULES)

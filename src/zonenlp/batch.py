@@ -38,7 +38,6 @@ Semantics (the command line documents the same):
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,9 +45,10 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .checkpoint import CheckpointedWriter, SeenIds, check_output_path, skip_written
+from .display import progress_bar
 from .errors import InputTypeError, InputValueError
 from .readers import INPUT_FORMATS, RecordReader, Unreadable, detect_encoding
 from .records import frame_with_tags, tag_record
@@ -69,7 +69,6 @@ __all__ = [
     "run_batch",
     "check_output_path",
     "BatchSummary",
-    "progress_printer",
     "INPUT_FORMATS",
     "OUTPUT_FORMATS",
 ]
@@ -244,6 +243,14 @@ def _chunked(items: Iterable[tuple[Any, object]], size: int) -> Iterator[tuple[l
         yield ids, values
 
 
+def _advance(bar: Any, reader: RecordReader, done: int) -> None:
+    """Move ``bar`` (bytes of the input) to where ``reader`` is, with the records ``done`` and their rate."""
+    if not bar.disable:
+        rate = done / max(bar.format_dict["elapsed"], 1e-9)
+        bar.set_postfix_str(f"{done:,} records, {rate:,.0f} records/s", refresh=False)
+        bar.update(reader.bytes_read() - bar.n)
+
+
 Tagger = Callable[[Iterable[list[object]]], Iterator[list[dict[str, Any]]]]
 
 
@@ -260,7 +267,7 @@ def run_batch(
     resume: bool = False,
     overwrite: bool = False,
     tagger: Tagger | None = None,
-    progress: Callable[[int, RecordReader, float], None] | None = None,
+    progress: bool = False,
 ) -> BatchSummary:
     """Tag every record of ``reader`` and write one output record per input record to ``output``.
 
@@ -269,8 +276,9 @@ def run_batch(
     time by ``tagger`` (default: :func:`tag_chunks` with ``n_jobs``) and
     committed chunk by chunk (see the module documentation); ``resume``
     continues an earlier run from its checkpoint — with other settings it is
-    refused. ``progress(records_done, reader, seconds)`` is called after each
-    chunk. Returns a :class:`BatchSummary`.
+    refused. ``progress`` shows a bar on standard error: records done, their
+    rate, the share of the input read and the time left. Returns a
+    :class:`BatchSummary`.
 
     Raises :class:`~zonenlp.errors.OutputPathError`, before anything is
     opened for writing, when ``output`` (or its ``.part`` or ``.checkpoint``
@@ -315,11 +323,12 @@ def run_batch(
                 pending_ids.append(ids)  # the tagger keeps order, so ids line up with results
                 yield chunk
 
-        for results in tagger(values()):
-            ids = pending_ids.popleft()
-            writer.write(ids, results, seen.add(ids))
-            if progress is not None:
-                progress(writer.records - summary.resumed, reader, time.perf_counter() - started)
+        with progress_bar(total=reader.size, initial=reader.bytes_read(), unit="B", desc="tagging",
+                          show=progress, unit_scale=True, unit_divisor=1024) as bar:
+            for results in tagger(values()):
+                ids = pending_ids.popleft()
+                writer.write(ids, results, seen.add(ids))
+                _advance(bar, reader, writer.records - summary.resumed)
         writer.finish()
     finally:
         writer.close()
@@ -327,29 +336,3 @@ def run_batch(
     summary.duplicate_ids = writer.duplicates
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def progress_printer(stream: IO[str] | None = None) -> Callable[[int, RecordReader, float], None]:
-    """A ``progress`` callback for :func:`run_batch` that redraws one line on
-    ``stream`` (default: the ``sys.stderr`` of the moment): records done, rate,
-    share of the input read and time left."""
-
-    def show(done: int, reader: RecordReader, seconds: float) -> None:
-        rate = done / max(seconds, 1e-9)
-        position = reader.bytes_read()
-        share = position / reader.size if reader.size else 1.0
-        left = seconds * (1 - share) / share if share > 0 else float("inf")
-        print(f"\rtagged {done:,} records, {rate:,.0f}/s, {share:.0%} of the input, {_duration(left)} left ",
-              end="", file=stream or sys.stderr, flush=True)
-
-    return show
-
-
-def _duration(seconds: float) -> str:
-    if seconds == float("inf"):
-        return "?"
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"

@@ -1,4 +1,8 @@
-"""Reading records: ``(id, value)`` pairs out of JSON Lines, CSV, plain text or newspaper pages.
+"""Reading input: the records of a batch job, and the one text of the other commands.
+
+:func:`read_text` reads a UTF-8 file or standard input, and
+:func:`paragraph_units` splits its text into the paragraphs that ``zonenlp
+tag``, ``report`` and ``keywords`` work on.
 
 :class:`RecordReader` streams the records of a file, one in memory at a time,
 in UTF-8, UTF-8 with a BOM or GB18030 (:func:`detect_encoding`, or given). A
@@ -26,6 +30,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +39,7 @@ from typing import IO, Any
 from .errors import InputValueError
 from .text import DEFAULT_MAX_CHARS
 
-__all__ = ["RecordReader", "Unreadable", "detect_encoding", "INPUT_FORMATS"]
+__all__ = ["RecordReader", "Unreadable", "detect_encoding", "read_text", "paragraph_units", "INPUT_FORMATS"]
 
 INPUT_FORMATS = ("jsonl", "csv", "lines")
 _SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "lines"}
@@ -321,3 +326,32 @@ class RecordReader:
         for a, p, paragraph in paragraphs:
             yield f"{name}:{a}:{p}", paragraph
 
+
+def read_text(source: str) -> str:
+    """The text of the file ``source``, or of standard input for ``-``: UTF-8 (a BOM is allowed), as the
+    commands that read one text (``zonenlp tag``, ``report``, ``keywords``) take it."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise InputValueError(f"cannot read {source}: {exc.strerror}") from None
+        name = source
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputValueError(f"{name} is not UTF-8 text (invalid byte at line {line}); convert it to UTF-8 first") from None
+
+
+def paragraph_units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
+    """``(article number, article title, paragraph)`` of each paragraph of ``text``, read as a
+    newspaper page (:func:`zonenlp.read_page`), or with ``lines`` one paragraph per line."""
+    from .page import read_page
+    from .text import split_paragraphs
+
+    if lines:
+        return [(None, None, p) for p in split_paragraphs(text)]
+    return [(n, a.title, p) for n, a in enumerate(read_page(text), 1) for p in a.paragraphs]
