@@ -3,9 +3,10 @@
 Everything is measured in one run on this machine; throughputs are medians of
 several interleaved runs and are reported as ratios to the naive pipeline
 (``jieba.lcut`` + ``TfidfVectorizer`` + ``LinearSVC``) measured in the same run.
-Writes benchmarks/results/speed.md.
+Writes benchmarks/results/speed.md; ``--only-n-jobs`` measures n_jobs=2 against n_jobs=1
+alone (a minute) and prints its table without writing anything.
 
-    python benchmarks/speed.py [--paragraphs 10000] [--repeats 5]
+    python benchmarks/speed.py [--paragraphs 10000] [--repeats 5] [--only-n-jobs]
 """
 
 from __future__ import annotations
@@ -49,6 +50,36 @@ def in_subprocess(code: str) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def jobs_scaling(model, corpus: list[str], sizes: list[int], repeats: int) -> dict[int, tuple[float, float, float]]:  # type: ignore[no-untyped-def]
+    """For each size: the median seconds of a call with n_jobs=1 and with n_jobs=2 once the
+    worker runs (it is kept between calls), interleaved, and of the first call with n_jobs=2,
+    which starts the worker, on a freshly loaded model whose tables are built."""
+    import zonenlp
+
+    scaling = {}
+    for size in sizes:
+        many = (corpus * (size // len(corpus) + 1))[:size]
+        one, two, first = [], [], []
+        for _ in range(repeats):
+            fresh = zonenlp.load(backend=model.backend)
+            fresh.predict(many[:10])  # its tables built: the first call's extra time is the worker's start
+            started = time.perf_counter()
+            fresh.predict(many, n_jobs=2)
+            first.append(time.perf_counter() - started)
+            fresh.release_workers()
+            for jobs, out in ((1, one), (2, two)):
+                started = time.perf_counter()
+                model.predict(many, n_jobs=jobs)
+                out.append(time.perf_counter() - started)
+        scaling[size] = (statistics.median(one), statistics.median(two), statistics.median(first))
+    model.release_workers()
+    return scaling
+
+
+def scaling_rows(scaling: dict[int, tuple[float, float, float]]) -> list[str]:
+    return [f"| {size:,} | {one:.3f} | {two:.3f} | {one / two:.2f} | {first:.3f} |" for size, (one, two, first) in scaling.items()]
+
+
 def draw_chart(token_speed: dict[str, float], throughput: dict[str, float], path: Path) -> bool:
     """Two bar charts, both as multiples of the baseline measured in the same run; False without matplotlib."""
     try:
@@ -80,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--paragraphs", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--only-n-jobs", action="store_true", help="only n_jobs=2 against n_jobs=1; print, write nothing")
     args = parser.parse_args()
     import jieba
 
@@ -94,6 +126,12 @@ def main() -> None:
     corpus = [r["text"] for r in read_labelled([ROOT / "data" / "themes" / "train.jsonl", ROOT / "data" / "themes" / "test.jsonl"])]
     texts = (corpus * (args.paragraphs // len(corpus) + 1))[: args.paragraphs]
     mean_chars = sum(map(len, texts)) / len(texts)
+    if args.only_n_jobs:
+        model = zonenlp.load()
+        model.predict(texts[:1000], n_jobs=2)  # the worker starts outside the timing
+        print(f"n_jobs=2 against n_jobs=1 ({model.backend} backend, medians of {args.repeats})")
+        print("\n".join(scaling_rows(jobs_scaling(model, corpus, [len(texts), 5 * len(texts)], args.repeats))))
+        return
 
     # tokenization
     sample = texts[:2000]
@@ -141,26 +179,9 @@ def main() -> None:
     slow_model.release_workers()
 
     # n_jobs against input size, once the worker runs (it is kept between calls),
-    # and the first call, which starts it: a fork of this process
+    # and the first call, which starts it
     model = fast_model if "rjieba.cut" in tokenizers else slow_model
-    scaling: dict[int, tuple[float, float, float]] = {}
-    for size in (len(texts), 5 * len(texts)):
-        many = (corpus * (size // len(corpus) + 1))[:size]
-        one, two, first = [], [], []
-        for _ in range(args.repeats):
-            fresh = zonenlp.load(backend=model.backend)
-            fresh.predict(many[:10])  # its tables built: the first call's extra time is the worker's start
-            started = time.perf_counter()
-            fresh.predict(many, n_jobs=2)
-            first.append(time.perf_counter() - started)
-            fresh.release_workers()
-            for jobs, out in ((1, one), (2, two)):
-                started = time.perf_counter()
-                model.predict(many, n_jobs=jobs)
-                out.append(time.perf_counter() - started)
-        scaling[size] = (statistics.median(one), statistics.median(two), statistics.median(first))
-    model.release_workers()
-    resident_mb = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS")) / 1024
+    scaling = jobs_scaling(model, corpus, [len(texts), 5 * len(texts)], args.repeats)
 
     # where the shipped model's time goes, stage by stage, on the same texts
     featurizer, linear = model.featurizer_, model._linear_form()
@@ -232,12 +253,12 @@ def main() -> None:
               "shipped (`benchmarks/results/model_selection.md`)."]
     lines += ["", f"### n_jobs=2 against n_jobs=1, by input size ({model.backend} backend)", "",
               f"Medians of {args.repeats} interleaved calls each. The first call with n_jobs=2 starts the worker "
-              "process, a fork of the calling process (here the benchmark's, "
-              f"{resident_mb:.0f} MB resident); later calls reuse it and send it only their texts. "
-              "The first call is timed on a freshly loaded model whose tables are built.", "",
+              "process, a fresh interpreter that receives the model, while this process computes; later calls "
+              "reuse it and send it only their texts. The first call is timed on a freshly loaded model whose "
+              "tables are built.", "",
               "| paragraphs per call | n_jobs=1, s | n_jobs=2, s | × n_jobs=1 | first call with n_jobs=2, s |",
               "|---|---|---|---|---|"]
-    lines += [f"| {size:,} | {one:.3f} | {two:.3f} | {one / two:.2f} | {first:.3f} |" for size, (one, two, first) in scaling.items()]
+    lines += scaling_rows(scaling)
     lines += ["", "## Where the time goes (shipped model, one core)", "",
               f"Seconds for the same {len(texts):,} paragraphs, batches of 500 (medians of {args.repeats}).", "",
               "| stage | seconds | share of the three stages |", "|---|---|---|"]

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from zonenlp.classifier import ThemeClassifier  # noqa: E402
 from zonenlp.corpus import read_labelled, texts_and_labels  # noqa: E402
+from zonenlp.display import run_steps, show_progress  # noqa: E402
 from zonenlp.features import TfidfFeaturizer  # noqa: E402
 from zonenlp.labels import THEMES  # noqa: E402
 from zonenlp.persistence import DEFAULT_MODEL_FILE, save  # noqa: E402
@@ -128,18 +129,20 @@ def main() -> None:
     seed = read_labelled(DATA / "seed.jsonl")
     write_idf([r["text"] for r in train])
 
+    full = train + test
     started = time.perf_counter()
-    split_model = build_model().fit(*texts_and_labels(train), groups=[r["group"] for r in train])
+    split_model, model = run_steps([
+        ("fit on the training split", lambda: build_model().fit(*texts_and_labels(train), groups=[r["group"] for r in train])),
+        ("fit on the full corpus", lambda: build_model().fit(*texts_and_labels(full), groups=[r["group"] for r in full])),
+    ], desc="training", show=show_progress())
+    elapsed = time.perf_counter() - started
     metrics = {
         "train_split_cv": summary(split_model.cv_scores_),
         "test_split": summary(split_model.evaluate(*texts_and_labels(test))),
         "seed_page_model_trained_on_train_split": summary(split_model.evaluate(*texts_and_labels(seed))),
     }
-    full = train + test
-    model = build_model().fit(*texts_and_labels(full), groups=[r["group"] for r in full])
     metrics["full_corpus_cv"] = summary(model.cv_scores_)
     metrics["seed_page"] = summary(model.evaluate(*texts_and_labels(seed)))
-    elapsed = time.perf_counter() - started
     notes = {
         "trained_by": "python scripts/train_model.py",
         "training_data": ["data/themes/train.jsonl", "data/themes/test.jsonl"],

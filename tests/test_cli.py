@@ -32,7 +32,26 @@ def test_tag_lines_treats_every_line_as_a_paragraph(capsys):
     lines = out.splitlines()
     assert code == 0 and lines[0].split()[:3] == ["#", "themes", "keywords"]
     n_lines = sum(1 for line in SEED_PAGE.read_text(encoding="utf-8").splitlines() if line.strip())
-    assert len(lines) == 2 + n_lines
+    rows = [line for line in lines[2:] if not line.startswith(" ")]  # the others continue a row's keywords
+    assert [int(row.split()[0]) for row in rows] == list(range(1, n_lines + 1))
+
+
+def test_the_table_shows_every_keyword_wrapped_onto_continuation_lines(capsys):
+    """No keyword is cut (issue #20): a row whose keywords are wider than their column continues below it."""
+    _, table, _ = run(capsys, "tag", str(SEED_PAGE), "--lines", "-k", "8")
+    _, jsonl, _ = run(capsys, "tag", str(SEED_PAGE), "--lines", "-k", "8", "--format", "jsonl")
+    start = len("#    themes                  ")  # the # and themes columns before it hold ASCII only
+    shown: list[list[str]] = []
+    for line in table.splitlines()[2:]:
+        if line.startswith(" "):  # a continuation line holds keywords only
+            assert line[:start].isspace()
+        else:
+            shown.append([])
+        shown[-1] += [line[start:].split("  ")[0].strip()]
+    # every character of every keyword, in order (a keyword longer than the column goes on over the next line)
+    expected = ["".join(word for word, _ in json.loads(row)["keywords"]) for row in jsonl.splitlines()]
+    assert ["".join(lines).replace("、", "") for lines in shown] == [words.replace("、", "") for words in expected]
+    assert len(table.splitlines()) > 2 + len(expected)  # some rows went on to a second line
 
 
 def test_tag_jsonl_and_csv(capsys):
@@ -127,20 +146,35 @@ def test_help_of_each_command(command):
     assert out.returncode == 0 and "example:" in out.stdout
 
 
-def test_progress_is_shown_on_a_terminal_for_long_inputs(monkeypatch):
-    from zonenlp.cli import _with_progress
+class Terminal(io.StringIO):
+    """A standard error that says it is a terminal."""
 
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
+    def isatty(self):
+        return True
 
-    terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    assert list(_with_progress(range(3000), 3000)) == list(range(3000))
-    assert "tagged 3,000/3,000 paragraphs" in terminal.getvalue()
-    quiet = Terminal()
-    monkeypatch.setattr(sys, "stderr", quiet)
-    assert list(_with_progress(range(10), 10)) == list(range(10)) and quiet.getvalue() == ""
+
+@pytest.mark.parametrize("paragraphs, options, shown", [(1000, [], True), (1000, ["--quiet"], False), (999, [], False)])
+def test_tag_shows_a_progress_bar_on_a_terminal_for_long_inputs(tmp_path, monkeypatch, paragraphs, options, shown):
+    page = tmp_path / "lines.txt"
+    page.write_text("园区新签约项目12个。\n" * paragraphs, encoding="utf-8")
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["tag", str(page), "--lines", "--format", "jsonl", *options]) == 0
+    bar = sys.stderr.getvalue()
+    if shown:
+        assert f"tagging: 100%|" in bar and f"{paragraphs}/{paragraphs} paragraphs" in bar
+    else:
+        assert bar == ""
+
+
+def test_train_shows_its_steps_on_a_terminal(tmp_path, monkeypatch, capsys):
+    from conftest import TINY
+
+    data = tmp_path / "d.jsonl"
+    data.write_text("\n".join(json.dumps({"text": t, "labels": l}, ensure_ascii=False) for t, l in TINY), encoding="utf-8")
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["train", str(data), "-o", str(tmp_path / "m.npz"), "--cv", "3"]) == 0
+    assert "training: 100%|" in sys.stderr.getvalue() and "2/2 steps" in sys.stderr.getvalue()
+    assert "saved" in capsys.readouterr().out  # the report itself goes to standard output
 
 
 def test_tag_keywords_use_the_models_tokenizer(tmp_path, capsys, tiny_corpus):

@@ -17,7 +17,7 @@ MODULES = sorted(m.name for m in pkgutil.iter_modules(zonenlp.__path__) if m.nam
 #: Modules with no example: errors and internals a user does not call.
 WITHOUT_EXAMPLES = {
     "_estimator", "_ngram_tables", "_safe_format", "_version", "batch", "checkpoint", "cli", "corpus",
-    "display", "errors", "inference", "parallel", "readers", "records", "report", "thresholds", "workers",
+    "errors", "inference", "readers", "report", "thresholds", "workers",
 }
 
 

@@ -29,9 +29,9 @@ from .features import TfidfFeaturizer
 from .inference import LinearForm, margins, mean_weights, positive_proba
 from .labels import Targets, indicator, ranked_labels, targets
 from .metrics import multilabel_scores
-from .parallel import KeptWorkers, kept_proba, resolve_jobs, warmed
 from .text import check_positive_int, check_texts
 from .tokenizer import Tokenizer, require_backend
+from .workers import map_in_order, release, resolve_jobs, tapering_ranges
 
 # scikit-learn is imported inside the methods that train or read a feature
 # matrix: a loaded model predicts texts with numpy alone (see zonenlp.inference).
@@ -289,7 +289,6 @@ class ThemeClassifier(Estimator):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state.pop("_linear", None)  # derived from estimators_: rebuilt on first use, not stored
-        state.pop("_kept_workers", None)  # processes of this interpreter: a copy starts its own
         return state
 
     def _linear_form(self) -> LinearForm | None:
@@ -308,7 +307,9 @@ class ThemeClassifier(Estimator):
         # any other scikit-learn classifier: its own predict_proba, on a scipy matrix
         return positive_proba(self.estimators_, features.to_scipy() if isinstance(features, SparseRows) else features)
 
-    def _proba_of_batch(self, texts: list[str], start: int) -> np.ndarray:
+    def _proba_of_batch(self, batch: tuple[int, list[str]]) -> np.ndarray:
+        """The probabilities of ``texts`` of the batch ``(start, texts)``, ``start`` being its offset in the input."""
+        start, texts = batch
         try:
             docs = self.featurizer_._analyze(texts)
         except InputValueError as exc:  # name the index in the whole input, not in the batch
@@ -322,14 +323,14 @@ class ThemeClassifier(Estimator):
 
         Texts are featurized ``batch_size`` at a time, so memory stays bounded
         however many there are. With ``n_jobs`` (``-1``: one per core) and more
-        than ``batch_size`` texts, this process and ``n_jobs - 1`` workers share
-        the batches. The first such call starts the workers with a copy of the
-        model; later calls reuse them and send only their texts. They exit after
-        60 s without a call (``zonenlp.parallel.KEPT_IDLE_SECONDS``) or on
-        :meth:`release_workers`; a refit or :meth:`use_backend` starts new
-        ones. A text that is empty after normalization (blank, only invisible
-        characters) has probability 0 for every label: there is nothing in it
-        to be about.
+        than ``batch_size`` texts, this process and ``n_jobs - 1`` worker
+        processes share the batches (see :mod:`zonenlp.workers`): the first
+        such call starts the workers with a copy of the model; later calls
+        reuse them and send only their texts. They exit after 60 s without
+        work or on :meth:`release_workers`; a refit or :meth:`use_backend`
+        starts new ones. A text that is empty after normalization (blank, only
+        invisible characters) has probability 0 for every label: there is
+        nothing in it to be about.
         """
         self._check_fitted()
         if self.featurizer_ is None:
@@ -339,39 +340,20 @@ class ThemeClassifier(Estimator):
         texts = check_texts(X)
         check_positive_int(batch_size, "batch_size")
         jobs = resolve_jobs(n_jobs)
-        if jobs > 1 and len(texts) > batch_size:
-            # refuse an over-long text here, with its index, not in a worker
-            check_texts(texts, max_chars=self.featurizer_.tokenizer_.max_chars)
-            proba = kept_proba(self._workers_for(jobs), self, texts, batch_size)
-            if proba is not None:
-                return proba
-            # None: another thread's call has this model's workers, and this one computes alone
-        chunks = [self._proba_of_batch(texts[s : s + batch_size], s) for s in range(0, len(texts), batch_size)]
+        if jobs == 1 or len(texts) <= batch_size:
+            jobs, bounds = 1, [(s, min(s + batch_size, len(texts))) for s in range(0, len(texts), batch_size)]
+        else:  # shorter ranges towards the end, so that the processes finish together
+            bounds = tapering_ranges(len(texts), batch_size, jobs)
+        batches = [(start, texts[start:stop]) for start, stop in bounds]
+        # a whole list is in memory already: this process may compute far ahead of the workers
+        chunks = list(map_in_order(self, ThemeClassifier._proba_of_batch, batches, jobs, ahead=len(batches)))
         return np.vstack(chunks) if chunks else np.zeros((0, len(self.classes_)))
 
     def release_workers(self) -> ThemeClassifier:
         """Let the worker processes that calls with ``n_jobs`` started exit now,
         not after their idle time; the next such call starts new ones. Returns self."""
-        kept = self.__dict__.pop("_kept_workers", None)
-        if kept is not None:
-            kept.close()
+        release(self)
         return self
-
-    def _workers_for(self, jobs: int) -> KeptWorkers:
-        """This model's ``jobs - 1`` worker processes, started if need be.
-
-        They hold a copy of the model as it was when they started. What its
-        probabilities depend on — the featurizer, its tokenizer, the estimator
-        list — is compared by identity, so a refit or :meth:`use_backend`
-        starts new workers (thresholds and labels are applied in this process).
-        """
-        key = (self.featurizer_, self.featurizer_.tokenizer, self.estimators_)
-        kept = self.__dict__.get("_kept_workers")
-        if kept is None or not kept.serves(jobs, key):
-            if kept is not None:
-                kept.close()
-            kept = self.__dict__["_kept_workers"] = KeptWorkers(warmed(self), jobs, key)
-        return kept
 
     def decision_function(self, X: Any, *, batch_size: int = 500, n_jobs: int | None = None) -> np.ndarray:
         """Each label's margin for each text, shape ``(n, len(self.classes_))``:

@@ -6,139 +6,59 @@ import argparse
 import csv
 import json
 import sys
-import time
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from ._version import __version__
+from .display import print_jsonl, print_scores, print_table
 from .errors import ZonenlpError
+from .readers import paragraph_units, read_text
 
 FORMATS = ("table", "jsonl", "csv")
 
 
-def _read_input(source: str) -> str:
-    """The text of FILE, or of standard input for ``-``; UTF-8 (a BOM is allowed)."""
-    if source == "-":
-        data = sys.stdin.buffer.read()
-        name = "standard input"
-    else:
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise ZonenlpError(f"cannot read {source}: {exc.strerror}") from None
-        name = source
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ZonenlpError(f"{name} is not UTF-8 text (invalid byte at line {line}); convert it to UTF-8 first") from None
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _clip(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text + " " * (width - _width(text))
-    out, used = [], 0
-    for ch in text:
-        w = _width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…" + " " * (width - used - 1)
-
-
-def _print_table(rows: list[dict[str, Any]], columns: list[tuple[str, str, int]], out: TextIO) -> None:
-    """Rows as aligned columns; ``columns`` are (key, heading, width), the last one unclipped."""
-    head = [_clip(h, w) for _, h, w in columns[:-1]] + [columns[-1][1]]
-    print("  ".join(head), file=out)
-    print("  ".join("-" * w for _, _, w in columns[:-1]) + "  " + "-" * columns[-1][2], file=out)
-    for row in rows:
-        cells = [_clip(str(row[key]), w) for key, _, w in columns[:-1]]
-        last_key, _, last_width = columns[-1]
-        cells.append(_clip(str(row[last_key]), last_width).rstrip())
-        print("  ".join(cells), file=out)
-
-
-def _print_jsonl(rows: list[dict[str, Any]], out: TextIO) -> None:
-    for row in rows:
-        print(json.dumps(row, ensure_ascii=False), file=out)
-
-
-def _format_keywords(pairs: Sequence[tuple[str, float]]) -> str:
-    return "、".join(word for word, _ in pairs)
-
-
-def _units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
-    """(article number, article title, paragraph) for each paragraph to tag."""
-    from .page import read_page
-    from .text import split_paragraphs
-
-    if lines:
-        return [(None, None, p) for p in split_paragraphs(text)]
-    return [(n, a.title, p) for n, a in enumerate(read_page(text), 1) for p in a.paragraphs]
+#: From this many paragraphs on, ``zonenlp tag`` shows a progress bar on a terminal.
+LONG_INPUT = 1000
 
 
 def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     from .batch import tag_texts
+    from .display import progress_bar, show_progress
     from .persistence import load
-    from .tagging import rounded_scores
+    from .records import columns, row, tag_record
 
-    units = _units(_read_input(args.file), args.lines)
+    units = paragraph_units(read_text(args.file), args.lines)
     model = load(args.model)
     # themes and keywords (with the model's tokenizer, as `zonenlp batch` and analyze() use) on --jobs processes
     stream = tag_texts(model, [p for _, _, p in units], k=args.k, n_jobs=args.jobs)
-    rows = []
-    for index, ((article, title, text), (tag, keywords)) in enumerate(zip(units, _with_progress(stream, len(units))), 1):
-        row: dict[str, Any] = {"index": index}
-        if not args.lines:
-            row.update({"article": article, "title": title})
-        row.update({"text": text, "themes": tag["themes"], "scores": rounded_scores(tag["scores"]), "keywords": keywords})
-        rows.append(row)
+    show = len(units) >= LONG_INPUT and show_progress(quiet=args.quiet)
+    records = []
+    with progress_bar(total=len(units), unit="paragraphs", desc="tagging", show=show) as bar:
+        for index, ((article, title, text), (tag, keywords)) in enumerate(zip(units, stream), 1):
+            page = {} if args.lines else {"article": article, "title": title}
+            records.append({"index": index, **page, "text": text, **tag_record(tag, keywords)})
+            bar.update()
+    page_columns = [] if args.lines else ["article", "title"]
     if args.format == "jsonl":
-        _print_jsonl(rows, out)
+        print_jsonl(records, out)
     elif args.format == "csv":
-        labels = model.classes_.tolist()
         writer = csv.writer(out)
-        page_columns = [] if args.lines else ["article", "title"]
-        writer.writerow(["index", *page_columns, "themes", *[f"score_{l}" for l in labels], "keywords", "text"])
-        for row in rows:
-            writer.writerow([
-                row["index"], *[row[c] for c in page_columns], ";".join(row["themes"]),
-                *[row["scores"][l] for l in labels], ";".join(w for w, _ in row["keywords"]), row["text"],
-            ])
+        writer.writerow(["index", *page_columns, *columns(model.classes_.tolist(), error=False), "text"])
+        for r in records:
+            writer.writerow([r["index"], *[r[c] for c in page_columns], *row(r, model.classes_.tolist(), error=False, text=True), r["text"]])
     else:
-        columns = [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34), ("text", "paragraph", 60)]
         groups: dict[Any, list[dict[str, Any]]] = {}
-        for row in rows:
-            groups.setdefault(row.get("article"), []).append(row)
+        for r in records:
+            groups.setdefault(r.get("article"), []).append(r)
         for article, group in groups.items():
             if article is not None:
                 print(f"\n[{article}] {group[0]['title'] or '(untitled article)'}", file=out)
-            table = [
-                {"index": r["index"], "themes": "+".join(r["themes"]) or "other",
-                 "keywords": _format_keywords(r["keywords"]), "text": r["text"]}
-                for r in group
-            ]
-            _print_table(table, columns, out)
+            table = [{"index": r["index"], "themes": "+".join(r["themes"]) or "other",
+                      "keywords": [word for word, _ in r["keywords"]], "text": r["text"]} for r in group]
+            print_table(table, [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34),
+                                ("text", "paragraph", 60)], out)
     return 0
-
-
-def _with_progress(items: Iterable[Any], total: int, every: int = 500) -> Iterator[Any]:
-    """Pass items through, showing count, rate and time left on a terminal's stderr for long inputs."""
-    show = total > 2 * every and sys.stderr.isatty()
-    started = time.perf_counter()
-    for done, item in enumerate(items, 1):
-        yield item
-        if show and (done % every == 0 or done == total):
-            rate = done / max(time.perf_counter() - started, 1e-9)
-            print(f"\rtagged {done:,}/{total:,} paragraphs, {rate:,.0f}/s, {(total - done) / rate:,.0f} s left ",
-                  end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
 def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
@@ -153,13 +73,14 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_batch_command(args: argparse.Namespace, model: Any) -> int:
-    from .batch import RecordReader, progress_printer, run_batch, text_limit
+    from .batch import RecordReader, run_batch, text_limit
+    from .display import show_progress
 
     reader = RecordReader(
         args.input, input_format=args.input_format, text_field=args.text_field, id_field=args.id_field,
         encoding=args.encoding, pages=args.pages, max_chars=text_limit(model),
     )
-    show = progress_printer() if args.progress or sys.stderr.isatty() else None
+    show = show_progress(quiet=args.quiet, force=args.progress)
     options = dict(output_format=args.format, k=args.k, with_figures=args.figures, n_jobs=args.jobs,
                    chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force, progress=show)
     if args.engine == "dask":
@@ -174,8 +95,6 @@ def _run_batch_command(args: argparse.Namespace, model: Any) -> int:
             summary = run_batch(reader, args.output, model, tagger=on_cluster, **options)
     else:
         summary = run_batch(reader, args.output, model, **options)
-    if show is not None:
-        print(file=sys.stderr)  # end the progress line
     print(f"zonenlp batch: {summary}", file=sys.stderr)
     return 0
 
@@ -186,7 +105,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from .report import render_report
 
     model = load(args.model)
-    analyses = analyze(_read_input(args.file), model)
+    analyses = analyze(read_text(args.file), model)
     source = "standard input" if args.file == "-" else Path(args.file).name
     document = render_report(analyses, model.classes_.tolist(), source=source)
     try:
@@ -202,33 +121,33 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
     from .keyword_extraction import KeywordExtractor, corpus_keywords
 
     extractor = KeywordExtractor(method=args.method)
-    texts = {source: _read_input(source) for source in args.files}
+    texts = {source: read_text(source) for source in args.files}
     if args.summary:
-        units = [p for text in texts.values() for p in _units(text, args.lines)]
+        units = [p for text in texts.values() for p in paragraph_units(text, args.lines)]
         summary = corpus_keywords([p for _, _, p in units], k=args.k, extractor=extractor)
         rows = [{"rank": i, "keyword": term, "paragraphs": count, "score": score} for i, (term, count, score) in enumerate(summary, 1)]
         if args.format == "jsonl":
-            _print_jsonl(rows, out)
+            print_jsonl(rows, out)
         elif args.format == "csv":
             writer = csv.writer(out)
             writer.writerow(["rank", "keyword", "paragraphs", "score"])
             writer.writerows([r["rank"], r["keyword"], r["paragraphs"], r["score"]] for r in rows)
         else:
             print(f"top {len(rows)} keywords across {len(units)} paragraphs of {len(texts)} file(s)", file=out)
-            _print_table(rows, [("rank", "#", 3), ("paragraphs", "paragraphs", 10), ("keyword", "keyword", 30)], out)
+            print_table(rows, [("rank", "#", 3), ("paragraphs", "paragraphs", 10), ("keyword", "keyword", 30)], out)
         return 0
     rows = []
     for source, text in texts.items():
         if args.whole:
-            paragraphs = [p for _, _, p in _units(text, args.lines)]
+            paragraphs = [p for _, _, p in paragraph_units(text, args.lines)]
             units = [(source, "\n".join(paragraphs))] if paragraphs else []
         else:
-            units = [(source, p) for _, _, p in _units(text, args.lines)]
+            units = [(source, p) for _, _, p in paragraph_units(text, args.lines)]
         rows += [{"file": f, "text": t, "keywords": extractor.extract(t, args.k)} for f, t in units]
     for index, row in enumerate(rows, 1):
         row["index"] = index
     if args.format == "jsonl":
-        _print_jsonl(rows, out)
+        print_jsonl(rows, out)
     elif args.format == "csv":
         writer = csv.writer(out)
         writer.writerow(["index", "file", "keywords", "scores", "text"])
@@ -238,8 +157,8 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
                 ";".join(f"{s:g}" for _, s in row["keywords"]), row["text"],
             ])
     else:
-        table = [{"index": r["index"], "keywords": _format_keywords(r["keywords"]), "text": r["text"]} for r in rows]
-        _print_table(table, [("index", "#", 3), ("keywords", "keywords", 50), ("text", "paragraph", 60)], out)
+        table = [{"index": r["index"], "keywords": [word for word, _ in r["keywords"]], "text": r["text"]} for r in rows]
+        print_table(table, [("index", "#", 3), ("keywords", "keywords", 50), ("text", "paragraph", 60)], out)
     return 0
 
 
@@ -254,17 +173,6 @@ def _cmd_themes(args: argparse.Namespace, out: TextIO) -> int:
         for theme, pairs in top.items():
             print(f"{theme:<12} " + "、".join(term for term, _ in pairs), file=out)
     return 0
-
-
-def _print_scores(scores: dict[str, Any], out: TextIO) -> None:
-    print(f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}", file=out)
-    for label, s in scores["per_label"].items():
-        print(f"{label:<14}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>10d}", file=out)
-    print(
-        f"micro F1 {scores['micro_f1']:.3f}  macro F1 {scores['macro_f1']:.3f}  "
-        f"exact match {scores['exact_match']:.3f}  other F1 {scores['other_f1']:.3f}  n {scores['n']}",
-        file=out,
-    )
 
 
 _FEATURE_SETS = {
@@ -287,6 +195,7 @@ def _shipped_configuration() -> tuple[str, str, float]:
 def _cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     from .classifier import ThemeClassifier
     from .corpus import read_labelled, texts_and_labels
+    from .display import run_steps, show_progress
     from .features import TfidfFeaturizer
     from .persistence import save
 
@@ -306,11 +215,14 @@ def _cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     )
     print(f"training on {len(texts)} paragraphs from {', '.join(map(str, args.data))} "
           f"({args.features}, {args.estimator}, C={args.C:g}) …", file=out)
-    model.fit(texts, label_lists, groups=groups)
-    manifest = save(model, args.output, notes={"trained_by": "zonenlp train", "data": [str(p) for p in args.data]})
+    notes = {"trained_by": "zonenlp train", "data": [str(p) for p in args.data]}
+    _, manifest = run_steps([
+        (f"fitting, with thresholds from {args.cv}-fold cross-validation", lambda: model.fit(texts, label_lists, groups=groups)),
+        ("saving", lambda: save(model, args.output, notes=notes)),
+    ], desc="training", show=show_progress(quiet=args.quiet))
     if model.cv_scores_ is not None:
         print(f"cross-validated ({args.cv} folds, thresholds chosen on out-of-fold scores):", file=out)
-        _print_scores(model.cv_scores_, out)
+        print_scores(model.cv_scores_, out)
     print("thresholds: " + ", ".join(f"{c}={t:.2f}" for c, t in zip(model.classes_, model.thresholds_)), file=out)
     print(f"saved {args.output} and {manifest}", file=out)
     return 0
@@ -325,7 +237,7 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         print(json.dumps(scores, ensure_ascii=False, indent=2), file=out)
     else:
-        _print_scores(scores, out)
+        print_scores(scores, out)
     return 0
 
 
@@ -338,6 +250,10 @@ def _add_input(parser: argparse.ArgumentParser, many: bool = False) -> None:
 
 def _add_model(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="PATH", help="model file (safe .npz or .joblib; default: the shipped model)")
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (shown on a terminal otherwise)")
 
 
 def _add_lines(parser: argparse.ArgumentParser) -> None:
@@ -369,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="processes that tag: this one and N - 1 workers (-1: one per core; default: one process)")
     tag.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
     tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
+    _add_quiet(tag)
     tag.set_defaults(run=_cmd_tag)
 
     batch = sub.add_parser(
@@ -416,7 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="continue a killed job from OUT.part and OUT.checkpoint (same options); starts afresh if there are none")
     batch.add_argument("--force", action="store_true",
                        help="replace OUT if it exists (never when OUT is the input: that is always refused)")
-    batch.add_argument("--progress", action="store_true", help="show progress on stderr even when it is not a terminal")
+    batch.add_argument("--progress", action="store_true", help="show the progress bar on stderr even when it is not a terminal")
+    _add_quiet(batch)
     batch.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes, or a Dask cluster (needs zonenlp[dask]) (default: %(default)s)")
     batch.add_argument("--scheduler", metavar="ADDRESS",
@@ -490,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     train.add_argument("--labels", metavar="A,B,…", help="label order (default: the themes in zonenlp's order, then other labels sorted)")
     train.add_argument("--group-field", metavar="FIELD", help="keep records sharing this field in one fold (e.g. group)")
+    _add_quiet(train)
     train.set_defaults(run=_cmd_train)
 
     ev = sub.add_parser(

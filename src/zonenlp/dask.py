@@ -27,8 +27,9 @@ from types import ModuleType
 from typing import Any
 
 from .batch import tag_frame as _tag_pandas_frame
-from .batch import frame_with_tags, keyword_extractor, tag_values
+from .batch import keyword_extractor, tag_values
 from .errors import InputTypeError, InputValueError, MissingDependencyError
+from .records import frame_with_tags
 from .text import check_positive_int
 
 __all__ = ["tag_bag", "tag_frame", "tag_chunks", "connect"]

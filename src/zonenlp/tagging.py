@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .labels import ranked_labels
-from .parallel import resolve_jobs
+from .workers import resolve_jobs
 from .text import check_positive_int, check_text
 
 __all__ = ["tags_of", "tag", "tag_many", "rounded_scores", "SCORE_DECIMALS"]

@@ -1,0 +1,357 @@
+"""Reading input: the records of a batch job, and the one text of the other commands.
+
+:func:`read_text` reads a UTF-8 file or standard input, and
+:func:`paragraph_units` splits its text into the paragraphs that ``zonenlp
+tag``, ``report`` and ``keywords`` work on.
+
+:class:`RecordReader` streams the records of a file, one in memory at a time,
+in UTF-8, UTF-8 with a BOM or GB18030 (:func:`detect_encoding`, or given). A
+record that cannot be read — invalid bytes, broken JSON, no text field —
+comes out as an :class:`Unreadable` in its place, so that it keeps its place
+in the output (the batch job writes it as an error record).
+
+- Ids are strings: the value of the id field when the record has one (a
+  JSON number or other value as its JSON text: ``2`` -> ``"2"``); otherwise
+  ``"line:N"`` (JSON Lines, plain text; N counts every line of the file) or
+  ``"row:N"`` (CSV, the first data row being 1), which a user's own ids do
+  not take by accident; ``file:article:paragraph`` for pages.
+- Blank lines in JSON Lines and plain-text files are not records.
+- Encoding: a UTF-8 BOM means UTF-8. Otherwise the non-ASCII lines of the
+  first MiB decide: UTF-8 if at least half of them are valid UTF-8, else
+  GB18030 if at least half are valid GB18030, else the file is refused with
+  an :class:`~zonenlp.errors.InputValueError` naming its first line that is
+  neither. In a file read as one encoding, a line invalid in that encoding is
+  an :class:`Unreadable`, not the end of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import InputValueError
+from .text import DEFAULT_MAX_CHARS
+
+__all__ = ["RecordReader", "Unreadable", "detect_encoding", "read_text", "paragraph_units", "INPUT_FORMATS"]
+
+INPUT_FORMATS = ("jsonl", "csv", "lines")
+_SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "lines"}
+
+# Bytes a file's encoding is judged on: enough lines to be sure, read once.
+_SAMPLE_BYTES = 1 << 20
+# Bytes that could not be decoded come through as these lone surrogates
+# (Python's "surrogateescape"), so a bad line is found without a second decode.
+_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A record that could not be read (invalid bytes, broken JSON, no text field).
+
+    It travels with the good values so that it keeps its place in the output,
+    where :func:`zonenlp.batch.tag_values` turns it into ``{"error": message}``.
+    """
+
+    message: str
+
+
+def _display_name(encoding: str) -> str:
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030"}.get(encoding, encoding)
+
+
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: str | Path, sample_bytes: int = _SAMPLE_BYTES) -> str:
+    """``"utf-8-sig"``, ``"utf-8"`` or ``"gb18030"``: the encoding of the text file at ``path``.
+
+    A UTF-8 byte-order mark decides at once. Otherwise each line of the first
+    ``sample_bytes`` that is not plain ASCII votes: UTF-8 wins if it decodes at
+    least half of them (Chinese GB18030 text is almost never valid UTF-8,
+    while UTF-8 text often decodes as GB18030 mojibake, so UTF-8 is tried
+    first), then GB18030. A file that neither reads is refused with an
+    :class:`InputValueError` naming its first line that is neither.
+    """
+    with open(path, "rb") as fh:
+        sample = fh.read(sample_bytes)
+        truncated = bool(fh.read(1))
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    lines = sample.split(b"\n")
+    if truncated:
+        lines = lines[:-1]  # the sample may end inside a character
+    votes = {"utf-8": 0, "gb18030": 0}
+    first_bad = None
+    non_ascii = 0
+    for number, line in enumerate(lines, 1):
+        if line.isascii():
+            continue
+        non_ascii += 1
+        ok = [enc for enc in votes if _decodes(line, enc)]
+        for enc in ok:
+            votes[enc] += 1
+        if not ok and first_bad is None:
+            first_bad = number
+    for enc in ("utf-8", "gb18030"):
+        if 2 * votes[enc] >= non_ascii:
+            return enc
+    raise InputValueError(
+        f"{path} is neither UTF-8 nor GB18030 text: line {first_bad} is invalid in both; "
+        "convert it, or give its encoding (e.g. --encoding gb18030) to read it with undecodable lines as error records"
+    )
+
+
+def _check_encoding(encoding: str) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise InputValueError(f"unknown encoding {encoding!r}; use e.g. utf-8 or gb18030") from None
+
+
+class RecordReader:
+    """Stream ``(id, value)`` records out of a file, one record in memory at a time.
+
+    Parameters
+    ----------
+    path:
+        The input file; with ``pages=True`` a page file or a directory whose
+        ``*.txt`` files (in name order) are pages.
+    input_format:
+        ``"jsonl"``, ``"csv"`` or ``"lines"`` (one paragraph per line);
+        ``None`` chooses by the file's suffix (``.jsonl``/``.ndjson``,
+        ``.csv``, ``.txt``).
+    text_field, id_field:
+        The JSON key or CSV column holding the text and the id.
+    encoding:
+        ``None`` detects it (see :func:`detect_encoding`); any Python codec
+        name reads the file as that, undecodable lines becoming error records.
+    pages:
+        Read each file as a newspaper page with :func:`zonenlp.read_page`;
+        every paragraph is a record with id ``file:article:paragraph``.
+    max_chars:
+        The longest page read (a longer page is one error record).
+
+    ``value`` is the record's text — or whatever the record held instead
+    (``None``, a number …) — or an :class:`Unreadable`. ``bytes_read()`` and
+    ``size`` measure progress through the input.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        input_format: str | None = None,
+        text_field: str = "text",
+        id_field: str = "id",
+        encoding: str | None = None,
+        pages: bool = False,
+        max_chars: int | None = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.path = Path(path)
+        if pages:
+            if self.path.is_dir():
+                self.files = sorted(p for p in self.path.glob("*.txt") if p.is_file())
+            else:
+                self.files = [self.path]
+            self.format = "pages"
+        else:
+            if self.path.is_dir():
+                raise InputValueError(f"{path} is a directory; only pages (--pages) are read from a directory")
+            self.files = [self.path]
+            self.format = input_format or _SUFFIX_FORMATS.get(self.path.suffix.lower(), "")
+            if self.format not in INPUT_FORMATS:
+                raise InputValueError(
+                    f"cannot tell the format of {path} from its suffix; give one of {', '.join(INPUT_FORMATS)}"
+                    + " (--input-format)" * (input_format is None)
+                )
+        for file in self.files:
+            if not file.is_file():
+                raise InputValueError(f"no such file: {file}")
+        self.encoding = _check_encoding(encoding) if encoding else None
+        self.text_field = text_field
+        self.id_field = id_field
+        self.max_chars = max_chars
+        self.size = sum(file.stat().st_size for file in self.files)
+        self._done_bytes = 0  # bytes of the files finished so far
+        self._current: IO[bytes] | None = None
+
+    def settings(self) -> dict[str, Any]:
+        """What decides which records come out: recorded in a checkpoint, checked on resume."""
+        return {
+            "input": str(self.path.resolve()), "format": self.format, "text_field": self.text_field,
+            "id_field": self.id_field, "encoding": self.encoding, "max_chars": self.max_chars,
+        }
+
+    def bytes_read(self) -> int:
+        """How far into the input the reader is, in bytes (read-ahead included)."""
+        current = self._current.tell() if self._current is not None and not self._current.closed else 0
+        return min(self._done_bytes + current, self.size)
+
+    def __iter__(self) -> Iterator[tuple[str, object]]:
+        self._done_bytes = 0
+        for file in self.files:
+            if self.format == "pages":
+                yield from self._page(file)
+            else:
+                encoding = self.encoding or detect_encoding(file)
+                with open(file, "rb") as raw:
+                    self._current = raw
+                    text = io.TextIOWrapper(
+                        raw, encoding=encoding, errors="surrogateescape", newline="" if self.format == "csv" else None
+                    )
+                    read = {"jsonl": self._jsonl, "csv": self._csv, "lines": self._lines}[self.format]
+                    yield from read(text, _display_name(encoding))
+                    self._current = None
+            self._done_bytes += file.stat().st_size
+
+    @staticmethod
+    def _lines_of(text: IO[str]) -> Iterator[tuple[int, str]]:
+        for number, line in enumerate(text, 1):
+            if number == 1:
+                line = line.lstrip("\ufeff")  # a BOM the codec kept (GB18030's, or UTF-8 read as "utf-8")
+            yield number, line.rstrip("\r\n")
+
+    def _lines(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
+        for number, line in self._lines_of(text):
+            if not line.strip():
+                continue
+            if _ESCAPED.search(line):
+                yield f"line:{number}", Unreadable(f"invalid bytes for {encoding} at line {number}")
+            else:
+                yield f"line:{number}", line
+
+    def _record_id(self, record: dict[str, Any], number: int) -> str:
+        value = record.get(self.id_field)
+        if value is None or value == "":
+            return f"line:{number}"
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    def _jsonl(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
+        for number, line in self._lines_of(text):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                record = exc
+            # the id survives bad bytes elsewhere in the line: the line still parses
+            record_id = self._record_id(record, number) if isinstance(record, dict) else f"line:{number}"
+            if _ESCAPED.search(line):
+                yield record_id, Unreadable(f"invalid bytes for {encoding} at line {number}")
+            elif isinstance(record, json.JSONDecodeError):
+                yield record_id, Unreadable(f"line {number} is not valid JSON: {record.msg} (column {record.colno})")
+            elif not isinstance(record, dict):
+                yield record_id, Unreadable(f"line {number} is a JSON {type(record).__name__}, not an object")
+            elif self.text_field not in record:
+                yield record_id, Unreadable(f"line {number} has no {self.text_field!r} field")
+            else:
+                yield record_id, record[self.text_field]
+
+    def _csv(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
+        # The csv module refuses fields over 128 KiB by default; a long text must
+        # be read to be refused as too long, not end the job. The limit is
+        # process-wide, so it is only ever raised.
+        csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+        reader = csv.reader(self._lines_of_csv(text))
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        if self.text_field not in header:
+            raise InputValueError(f"{self.path} has no column {self.text_field!r}; its columns are {header}")
+        text_at = header.index(self.text_field)
+        id_at = header.index(self.id_field) if self.id_field in header else None
+        number = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputValueError(f"{self.path}: broken CSV at line {reader.line_num}: {exc}") from None
+            if not row:
+                continue
+            number += 1
+            record_id = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else f"row:{number}"
+            if any(_ESCAPED.search(cell) for cell in row):
+                yield record_id, Unreadable(f"invalid bytes for {encoding} in the row ending at line {reader.line_num}")
+            elif text_at >= len(row):
+                yield record_id, Unreadable(f"the row ending at line {reader.line_num} has no {self.text_field!r} column")
+            else:
+                yield record_id, row[text_at]
+
+    @staticmethod
+    def _lines_of_csv(text: IO[str]) -> Iterator[str]:
+        for number, line in enumerate(text, 1):
+            yield line.lstrip("\ufeff") if number == 1 else line  # line ends kept: csv needs them
+
+    def _page(self, file: Path) -> Iterator[tuple[str, object]]:
+        from .page import read_page
+
+        name = file.name
+        data = file.read_bytes()
+        try:
+            encoding = self.encoding or detect_encoding(file)
+        except InputValueError as exc:
+            yield name, Unreadable(str(exc))
+            return
+        text = data.decode(encoding, errors="surrogateescape").lstrip("\ufeff")
+        bad = _ESCAPED.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            yield name, Unreadable(f"invalid bytes for {_display_name(encoding)} at line {line}")
+            return
+        try:
+            articles = read_page(text, max_chars=self.max_chars)
+        except InputValueError as exc:
+            yield name, Unreadable(f"page {exc}")
+            return
+        paragraphs = [(a, p, para) for a, article in enumerate(articles, 1) for p, para in enumerate(article.paragraphs, 1)]
+        if not paragraphs:
+            yield name, Unreadable("the page has no paragraphs")
+        for a, p, paragraph in paragraphs:
+            yield f"{name}:{a}:{p}", paragraph
+
+
+def read_text(source: str) -> str:
+    """The text of the file ``source``, or of standard input for ``-``: UTF-8 (a BOM is allowed), as the
+    commands that read one text (``zonenlp tag``, ``report``, ``keywords``) take it."""
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        name = "standard input"
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise InputValueError(f"cannot read {source}: {exc.strerror}") from None
+        name = source
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputValueError(f"{name} is not UTF-8 text (invalid byte at line {line}); convert it to UTF-8 first") from None
+
+
+def paragraph_units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
+    """``(article number, article title, paragraph)`` of each paragraph of ``text``, read as a
+    newspaper page (:func:`zonenlp.read_page`), or with ``lines`` one paragraph per line."""
+    from .page import read_page
+    from .text import split_paragraphs
+
+    if lines:
+        return [(None, None, p) for p in split_paragraphs(text)]
+    return [(n, a.title, p) for n, a in enumerate(read_page(text), 1) for p in a.paragraphs]

@@ -1,0 +1,249 @@
+"""Work on several cores: worker processes from loky (joblib's process executor), each holding a copy of the model.
+
+Threads would not help: segmentation and featurization are Python code that
+holds the GIL. ``n_jobs`` processes share the work: ``n_jobs - 1`` worker
+processes and the calling process itself, which takes an item whenever every
+worker already has two waiting. On two cores that is as fast, once the
+workers run, as two workers beside an idle caller (``benchmarks/speed.py``),
+holds one copy of the model fewer, and lets this process compute while a
+worker starts — which takes longer than a call of 10,000 paragraphs.
+
+The workers are a :class:`loky.ProcessPoolExecutor`: loky starts each worker
+as a fresh interpreter, gives it the model once (the executor's
+initializer), restarts a worker that dies, ends idle workers after
+:data:`IDLE_SECONDS` and all of them when this process exits. Two things are
+added here. A worker also exits within a second of its parent's death (a
+``kill -9`` runs no exit handler, and loky's idle workers would wait out
+their timeout). And the executor is zonenlp's own, not loky's process-wide
+one (``get_reusable_executor``): that one is joblib's too, so scikit-learn's
+``n_jobs`` would replace it between two calls — and joblib fails on an
+executor it did not make.
+
+The executor is kept between calls for as long as it serves the same model,
+so later calls send only their input. "The same model" is decided by
+identity: the model's public attributes and those of its featurizer, as they
+were when the workers started. A refit, a ``use_backend`` or an assigned
+attribute replaces one of them, so the next call starts workers with the
+model as it is (attributes changed in place, such as
+``model.thresholds_[0] = 0.3``, are not seen: assign a new value instead).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from .errors import InputValueError
+
+__all__ = ["IDLE_SECONDS", "resolve_jobs", "tapering_ranges", "map_in_order", "release"]
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+#: How long idle workers wait for more work before they exit, in seconds.
+IDLE_SECONDS = 60.0
+
+#: Items waiting for each worker: one to start as soon as it finishes the one it is on.
+_WAITING_PER_WORKER = 2
+
+#: The shortest range that :func:`tapering_ranges` makes (but for the last):
+#: shorter ones would cost more in per-item overhead than they save at the end.
+SHORTEST_RANGE = 64
+
+
+def resolve_jobs(n_jobs: int | None) -> int:
+    """``None`` or 1: one process; ``-1``: one per core; ``k > 1``: k processes."""
+    if n_jobs is None:
+        return 1
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise InputValueError(f"n_jobs must be None, -1 or a positive int, got {n_jobs!r}")
+    return os.cpu_count() or 1 if n_jobs == -1 else n_jobs
+
+
+def tapering_ranges(n: int, size: int, jobs: int, shortest: int = SHORTEST_RANGE) -> list[tuple[int, int]]:
+    """``(start, stop)`` ranges covering ``0 .. n``: ``size`` long while much is left, then
+    shorter (each a ``2 * jobs``-th of what is left, at least ``shortest``), so that
+    the processes finish together instead of one waiting for another's last range.
+    The ranges depend on ``n``, ``size`` and ``jobs`` only, so the results do too."""
+    bounds = []
+    start = 0
+    while start < n:
+        stop = min(n, start + min(size, max(shortest, -(-(n - start) // (2 * jobs)))))
+        bounds.append((start, stop))
+        start = stop
+    return bounds
+
+
+# -- in a worker -------------------------------------------------------------------
+
+_model: Any = None
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker once ``parent`` is gone (it then has another parent process)."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+
+
+#: What a worker's model predicts first, so that its lookup tables are built (and scipy
+#: imported: a batch of 64 texts or more goes through scipy's sparse product) before work arrives.
+WARM_UP = ("预热",) * 64
+
+
+def _receive(model: Any) -> None:
+    """The executor's initializer: runs once in each worker as it starts."""
+    global _model  # set in worker processes only, never in the one that calls map_in_order
+    _model = model
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+    model.predict_proba(list(WARM_UP))
+
+
+def _run(work: Callable[[Any, Any], Any], item: Any) -> Any:
+    return work(_model, item)
+
+
+# -- in the calling process -----------------------------------------------------------
+
+
+def _parts(model: Any) -> tuple[Any, ...]:
+    """What the model computes with: its public attributes and its featurizer's, as objects."""
+    parts = [value for name, value in vars(model).items() if not name.startswith("_")]
+    featurizer = getattr(model, "featurizer_", None)
+    if featurizer is not None:
+        parts += [value for name, value in vars(featurizer).items() if not name.startswith("_")]
+    return tuple(parts)
+
+
+class _Weak:
+    """A model as the executor's initializer argument: held weakly here, so that the
+    workers of a model that is gone end with their executor (see ``_workers``), and
+    unpickled in each worker as the model itself."""
+
+    def __init__(self, model: Any) -> None:
+        self.ref = weakref.ref(model)
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return pickle.loads, (pickle.dumps(self.ref(), protocol=pickle.HIGHEST_PROTOCOL),)
+
+
+class _Workers:
+    """A loky executor of ``count`` workers started with a model, and what the model was made of then."""
+
+    def __init__(self, model: Any, count: int) -> None:
+        from joblib.externals.loky import ProcessPoolExecutor
+
+        self.count, self.parts = count, _parts(model)
+        self.executor = ProcessPoolExecutor(count, timeout=IDLE_SECONDS, initializer=_receive, initargs=(_Weak(model),))
+        #: whether a worker has handed back a result: until then, they may still be starting
+        self.warm = False
+
+    def serve(self, model: Any, count: int) -> bool:
+        """Whether these workers hold ``model`` as it is now, and are ``count``."""
+        parts = _parts(model)
+        return self.count == count and len(parts) == len(self.parts) and all(a is b for a, b in zip(parts, self.parts))
+
+    def submit(self, work: Callable[[Any, Item], Result], item: Item) -> Future[Result]:
+        """``work(model, item)`` in a worker; raises RuntimeError if the workers were shut down or broke."""
+        future = self.executor.submit(_run, work, item)
+        future.add_done_callback(self._returned)
+        return future
+
+    def _returned(self, future: Future[Any]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.warm = True
+
+    def close(self) -> None:
+        """Let the workers exit after the items they have, without waiting."""
+        self.executor.shutdown(wait=False)
+
+
+_lock = threading.Lock()
+# each model's workers, for as long as the model lives
+_workers: weakref.WeakKeyDictionary[Any, _Workers] = weakref.WeakKeyDictionary()
+
+
+def _workers_for(model: Any, count: int, failed: _Workers | None = None) -> _Workers:
+    """``count`` workers holding ``model``: its running ones, or new ones if they hold
+    an earlier state of it or are ``failed`` (shut down, or broken by a worker's death)."""
+    with _lock:
+        workers = _workers.get(model)
+        if workers is None or workers is failed or not workers.serve(model, count):
+            if workers is not None:
+                workers.close()
+            workers = _workers[model] = _Workers(model, count)
+        return workers
+
+
+def release(model: Any) -> None:
+    """Let the workers of ``model`` exit now (without waiting for them)."""
+    with _lock:
+        workers = _workers.pop(model, None)
+    if workers is not None:
+        workers.close()
+
+
+def _done(result: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(result)
+    return future
+
+
+def map_in_order(
+    model: Any, work: Callable[[Any, Item], Result], items: Iterable[Item], n_jobs: int, *, ahead: int | None = None
+) -> Iterator[Result]:
+    """``work(model, item)`` for each item, in order, on ``n_jobs`` processes: this one
+    and ``n_jobs - 1`` workers that hold a copy of ``model``.
+
+    Items are read as they are needed: at most ``ahead`` (default ``2 * n_jobs``)
+    are taken ahead of the result handed back, so a stream of any length takes
+    bounded memory; a list already in memory can pass its length, so that this
+    process goes on computing while a worker finishes an item. This process never
+    waits for workers that are still starting: it computes their items itself.
+    ``work`` must be picklable (a module-level function, or a ``functools.partial``
+    of one), as must the items and results. An error in a worker is raised here,
+    and the items not yet started are cancelled.
+    """
+    if n_jobs <= 1:
+        yield from (work(model, item) for item in items)
+        return
+    ahead = 2 * n_jobs if ahead is None else ahead
+    workers = _workers_for(model, n_jobs - 1)
+    pending: deque[tuple[Item, Future[Result]]] = deque()
+    try:
+        for item in items:
+            future = None
+            if sum(not f.done() for _, f in pending) < _WAITING_PER_WORKER * (n_jobs - 1):
+                try:
+                    future = workers.submit(work, item)
+                except RuntimeError:  # shut down by another thread's call, or broken: new workers from the next item
+                    workers = _workers_for(model, n_jobs - 1, failed=workers)
+            pending.append((item, _done(work(model, item)) if future is None else future))
+            while pending and (pending[0][1].done() or len(pending) > ahead):
+                yield _result(model, work, workers, *pending.popleft())
+        while pending:
+            waiting = sum(not f.done() for _, f in pending)
+            if waiting > n_jobs - 1 and workers.warm and not pending[-1][1].done():
+                # nothing left to read, and a worker has an item it has not begun (more items
+                # than workers): this process takes the last one instead of waiting idle
+                item, _ = pending.pop()
+                pending.append((item, _done(work(model, item))))
+                continue
+            yield _result(model, work, workers, *pending.popleft())
+    finally:
+        for _, future in pending:
+            future.cancel()
+
+
+def _result(model: Any, work: Callable[[Any, Item], Result], workers: _Workers, item: Item, future: Future[Result]) -> Result:
+    """The result of ``item``: the future's, or — rather than wait for workers that have not
+    handed back anything yet, and may still be starting (an interpreter, the model
+    unpickled, a dictionary loaded) — computed here, the workers' copy left unused."""
+    return future.result() if future.done() or workers.warm else work(model, item)
