@@ -13,14 +13,14 @@ Importing zonenlp is cheap: jieba, scikit-learn and the model are loaded on
 first use of the names that need them.
 
 zonenlp prints nothing on its own: what it has to say goes to the ``logging``
-logger ``"zonenlp"`` (jieba's start-up messages for zonenlp's own tokenizer
-included, at DEBUG), which has no handler of its own. To see it:
-``logging.basicConfig(level=logging.DEBUG)``.
+logger ``"zonenlp"`` at DEBUG and INFO only (jieba's start-up messages for
+zonenlp's own tokenizer included), levels that Python shows only when the
+application configures logging — ``logging.basicConfig(level=logging.DEBUG)``
+— so zonenlp needs no handler of its own, nor to import ``logging`` at import.
 """
 
 from __future__ import annotations
 
-import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -37,9 +37,6 @@ from .errors import (
     ZonenlpError,
     ZonenlpVersionWarning,
 )
-
-# a library's logger: silent unless the application configures logging
-logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # public name -> module that defines it; modules are imported on first access
 _LAZY = {
