@@ -90,6 +90,7 @@ def measure_child(command: list[str]) -> None:
 
 def run_once(source: Path, target: Path, options: list[str]) -> dict:
     command = [PYTHON, "-m", "zonenlp", "batch", str(source), "-o", str(target), *options]
+    target.unlink(missing_ok=True)  # each run writes a new output (zonenlp batch refuses to replace one unasked)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run([PYTHON, __file__, "--measure", *command], capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -52,7 +52,7 @@ from .display import progress_bar
 from .errors import InputTypeError, InputValueError
 from .readers import INPUT_FORMATS, RecordReader, Unreadable, detect_encoding
 from .records import frame_with_tags, tag_record
-from .text import check_positive_int, check_text, check_texts, normalize
+from .text import check_positive_int, check_text, check_texts, clean
 from .workers import map_in_order, resolve_jobs
 
 __all__ = [
@@ -81,20 +81,21 @@ def text_limit(model: Any) -> int | None:
     return model.featurizer_.tokenizer_.max_chars
 
 
-def _problem(value: object, max_chars: int | None) -> str | None:
-    """Why ``value`` cannot be tagged, or ``None`` when it can."""
+def _cleaned(value: object, max_chars: int | None) -> tuple[Any, str | None]:
+    """``value`` cleaned once, where it enters (see :func:`zonenlp.text.clean`), or why it
+    cannot be tagged: ``(text, None)`` or ``(None, "why")``."""
     if isinstance(value, Unreadable):
-        return value.message
+        return None, value.message
     if isinstance(value, str) and max_chars is not None and len(value) > max_chars:
         # check_text's message would suggest a max_chars option, which a batch job has not
-        return f"text is {len(value):,} characters long, over the limit of {max_chars:,}; split it into paragraphs"
+        return None, f"text is {len(value):,} characters long, over the limit of {max_chars:,}; split it into paragraphs"
     try:
-        check_text(value, max_chars=max_chars)
+        text = clean(check_text(value, max_chars=max_chars), max_chars=None)
     except (InputTypeError, InputValueError) as exc:
-        return str(exc)
-    if not normalize(value, max_chars=None):  # type: ignore[arg-type]  # checked to be str above
-        return "text is empty" if value == "" else "text has only whitespace or invisible characters"
-    return None
+        return None, str(exc)
+    if not text:
+        return None, "text is empty" if value == "" else "text has only whitespace or invisible characters"
+    return text, None
 
 
 def keyword_extractor(model: Any) -> Any:
@@ -121,21 +122,20 @@ def tag_values(
     ``k`` best of ``extractor`` (default: :func:`keyword_extractor` of the model), terms only.
     """
     from .quantities import figures
-    from .tagging import rounded_scores
 
     check_positive_int(k, "k")
     extractor = extractor if extractor is not None else keyword_extractor(model)
     limit = text_limit(model)
-    problems = [_problem(value, limit) for value in values]
-    texts: list[str] = [v for v, p in zip(values, problems) if p is None]  # type: ignore[misc]
+    cleaned = [_cleaned(value, limit) for value in values]
+    texts = [text for text, problem in cleaned if problem is None]
     tags = iter(model.tag(texts) if texts else [])
     out = []
-    for value, problem in zip(values, problems):
+    for text, problem in cleaned:
         if problem is not None:
             out.append({"error": problem})
             continue
-        keywords = [term for term, _ in extractor.extract(value, k)]  # type: ignore[arg-type]
-        found = [f.as_dict() for f in figures(value, max_chars=None)] if with_figures else None  # type: ignore[arg-type]
+        keywords = [term for term, _ in extractor.extract(text, k)]
+        found = [f.as_dict() for f in figures(text, max_chars=None)] if with_figures else None
         out.append(tag_record(next(tags), keywords, found))
     return out
 
