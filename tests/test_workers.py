@@ -16,7 +16,6 @@ import pytest
 from zonenlp import InputTypeError, InputValueError, TfidfFeaturizer, ThemeClassifier
 from zonenlp.workers import resolve_jobs
 
-from conftest import ROOT
 
 # Whether the results of the worker processes equal this process's to the last bit
 # depends on which of numpy's or scipy's sparse product each process has used
