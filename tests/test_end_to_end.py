@@ -28,7 +28,12 @@ def test_seed_set_figures_are_the_manifests(shipped_model, seed_set):
 def test_the_snippet_of_the_readme(shipped_model, seed_set):
     paragraph = seed_set[1]["text"]
     assert zonenlp.tokenize("湘潭高新区打好招商引资主动仗")[0] == "湘潭高新区"
-    assert zonenlp.keywords(paragraph, k=10)
+    keywords = zonenlp.keywords(paragraph, k=10)
+    terms = [term for term, _ in keywords]
+    assert 5 <= len(terms) <= 10 and {"湘潭高新区", "总投资额"} <= set(terms)
+    assert all(term in paragraph for term in terms)  # words of the text, not of jieba's dictionary
+    assert [score for _, score in keywords] == sorted((score for _, score in keywords), reverse=True)
     assert shipped_model.predict_proba([paragraph]).shape == (1, 4)
     explanation = shipped_model.explain(paragraph, k=5)
-    assert set(explanation) == set(shipped_model.predict_labels([paragraph])[0])
+    assert set(explanation) == set(shipped_model.predict_labels([paragraph])[0]) == {"investment"}
+    assert all(term in paragraph and weight > 0 for term, weight in explanation["investment"])
