@@ -230,9 +230,9 @@ def map_in_order(
                 yield _result(model, work, workers, *pending.popleft())
         while pending:
             waiting = sum(not f.done() for _, f in pending)
-            if waiting > n_jobs - 1 and workers.warm and not pending[-1][1].done():
+            if waiting > n_jobs - 1 and workers.warm and pending[-1][1].cancel():
                 # nothing left to read, and a worker has an item it has not begun (more items
-                # than workers): this process takes the last one instead of waiting idle
+                # than workers), now withdrawn from it: this process takes it instead of waiting idle
                 item, _ = pending.pop()
                 pending.append((item, _done(work(model, item))))
                 continue
