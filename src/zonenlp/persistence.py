@@ -26,7 +26,6 @@ Two formats:
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import logging
 import os
@@ -211,7 +210,9 @@ def _fast_backend_holds(manifest: dict[str, Any]) -> bool:
     parity = manifest.get("notes", {}).get("backend_parity", {}).get("rjieba")
     if not parity or min(parity.get("token_agreement", 0), parity.get("prediction_agreement", 0)) < BACKEND_PARITY:
         return False
-    return importlib.util.find_spec("rjieba") is not None
+    from ._engines import resolve_backend
+
+    return resolve_backend("auto") == "rjieba"  # rjieba is installed
 
 
 def load(path: str | Path | None = None, backend: str = "auto") -> Any:
