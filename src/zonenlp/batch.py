@@ -47,7 +47,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from .checkpoint import CheckpointedWriter, SeenIds, check_output_path, skip_written
+from .checkpoint import CheckpointedWriter, SeenIds, check_output_path, skip_written, working_files
 from .display import progress_bar
 from .errors import InputTypeError, InputValueError
 from .readers import INPUT_FORMATS, RecordReader, Unreadable, detect_encoding
@@ -291,7 +291,7 @@ def run_batch(
     check_positive_int(k, "k")
     target = Path(output)
     # a resume may replace the output only when there is an unfinished run to continue
-    unfinished = resume and all(target.with_name(target.name + s).is_file() for s in (".part", ".checkpoint"))
+    unfinished = resume and all(path.is_file() for path in working_files(target))
     check_output_path(target, reader.files, overwrite=overwrite or unfinished)
     fmt = output_format or ("csv" if target.suffix.lower() == ".csv" else "jsonl")
     if fmt not in OUTPUT_FORMATS:

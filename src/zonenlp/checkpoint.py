@@ -27,11 +27,16 @@ from typing import IO, Any
 from .errors import InputValueError, OutputPathError
 from .records import columns, row
 
-__all__ = ["CheckpointedWriter", "SeenIds", "skip_written", "check_output_path"]
+__all__ = ["CheckpointedWriter", "SeenIds", "skip_written", "check_output_path", "working_files"]
 
 
 def _encode_jsonl(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def working_files(output: Path) -> tuple[Path, Path]:
+    """``OUT.part`` and ``OUT.checkpoint``: where a job writes before ``OUT`` exists."""
+    return output.with_name(output.name + ".part"), output.with_name(output.name + ".checkpoint")
 
 
 class CheckpointedWriter:
@@ -41,8 +46,7 @@ class CheckpointedWriter:
 
     def __init__(self, target: Path, fmt: str, labels: Sequence[str], with_figures: bool, settings: dict[str, Any]) -> None:
         self.target = target
-        self.part = target.with_name(target.name + ".part")
-        self.checkpoint = target.with_name(target.name + ".checkpoint")
+        self.part, self.checkpoint = working_files(target)
         self.format = fmt
         self.labels = list(labels)
         self.with_figures = with_figures
@@ -225,7 +229,7 @@ def check_output_path(output: Path, inputs: Sequence[Path], *, overwrite: bool =
     resolved path. An existing ``output`` is refused unless ``overwrite``.
     Raises :class:`~zonenlp.errors.OutputPathError`.
     """
-    companions = [output, output.with_name(output.name + ".part"), output.with_name(output.name + ".checkpoint")]
+    companions = [output, *working_files(output)]
     for written in companions:
         for source in inputs:
             if _same_file(written, source):
