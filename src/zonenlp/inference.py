@@ -84,9 +84,13 @@ class LinearForm:
 
     def predict_proba(self, X: SparseRows | Any) -> np.ndarray:
         """Each label's probability for each row of ``X`` (numpy rows, a scipy or a
-        dense matrix), shape ``(rows, labels)``."""
+        dense matrix), shape ``(rows, labels)``.
+
+        Which product computes a batch of numpy rows depends on its size alone,
+        never on what the process imported before, so a batch gets the same
+        floats in every process (the two products sum in another order)."""
         if isinstance(X, SparseRows):
-            if X.shape[0] < _SCIPY_FROM_ROWS and "scipy.sparse" not in sys.modules:
+            if X.shape[0] < _SCIPY_FROM_ROWS:
                 return self._proba(self._numpy_product(X))
             X = X.to_scipy()
         return self._proba(np.asarray(X.astype(np.float64) @ self.weights))
