@@ -101,7 +101,8 @@ def read_safe(path: Path) -> Any:
     """Build a ThemeClassifier from a safe ``.npz`` file without unpickling anything."""
     from .classifier import ThemeClassifier
 
-    with np.load(path, allow_pickle=False) as data:
+    # the file is ours to close: numpy leaves one it opened itself open when the archive is damaged
+    with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as data:
         arrays = {name: data[name] for name in data.files}
     config = json.loads(str(arrays["config"]))
     if config.get("format") != SAFE_FORMAT:
