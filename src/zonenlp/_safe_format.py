@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .context import ArticleContext
 from .errors import ModelFileError
 from .features import TfidfFeaturizer
 from .inference import LabelColumns, LinearForm, linear_parts
@@ -92,6 +93,10 @@ def write_safe(model: Any, path: Path) -> None:
     }
     for name in config["featurizer_arrays"]:
         arrays[name] = getattr(featurizer, name)
+    context = getattr(model, "context_", None)
+    if context is not None:
+        config["context_C"] = context.C
+        arrays["context_coef"], arrays["context_intercept"] = context.coef_, context.intercept_
     arrays["config"] = np.asarray(json.dumps(config, ensure_ascii=False))
     with open(path, "wb") as fh:
         np.savez_compressed(fh, **arrays)
@@ -125,4 +130,8 @@ def read_safe(path: Path) -> Any:
     model.cv_scores_ = config["cv_scores"]
     model.n_train_ = config["n_train"]
     model.training_data_sha256_ = config["training_data_sha256"]
+    model.context_ = None
+    if "context_coef" in arrays:
+        model.context_ = ArticleContext(C=config["context_C"])
+        model.context_.coef_, model.context_.intercept_ = arrays["context_coef"], arrays["context_intercept"]
     return model

@@ -124,7 +124,9 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
         extractor = keyword_extractor(model)  # the model's tokenizer: keywords as `zonenlp batch` gives them
     articles = read_page(text, max_chars=max_chars)
     all_paragraphs = [p for a in articles for p in a.paragraphs]
-    tags = iter(model.tag(all_paragraphs) if all_paragraphs else [])
+    # each paragraph is tagged inside its article: a model with article context reads the others too
+    article_of = [n for n, a in enumerate(articles) for _ in a.paragraphs]
+    tags = iter(model.tag(all_paragraphs, articles=article_of) if all_paragraphs else [])
     out = []
     for article in articles:
         tagged = []

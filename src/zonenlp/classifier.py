@@ -26,6 +26,7 @@ from ._estimator import Estimator
 from ._ngram_tables import SparseRows
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .features import TfidfFeaturizer
+from .context import ArticleContext
 from .inference import LinearForm, margins, mean_weights, positive_proba
 from .labels import Targets, indicator, ranked_labels, targets
 from .metrics import multilabel_scores
@@ -114,12 +115,19 @@ class ThemeClassifier(Estimator):
         has four columns, else ``0 .. k-1``.
     random_state:
         Seed of the fold shuffling and of the estimators.
+    article_context:
+        Also learn how a paragraph's article moves its themes
+        (:class:`~zonenlp.context.ArticleContext`, from the same out-of-fold
+        probabilities as the thresholds). Needs ``groups`` at fit: each
+        training paragraph's article, paragraphs in reading order. Used where
+        prediction gets ``articles``; a paragraph alone is tagged without it.
 
     After ``fit``: ``classes_`` (the labels: the one way to name them),
     ``thresholds_``, ``featurizer_`` (``None`` for a model fitted on a
     matrix, which then has ``n_features_in_``), ``estimators_`` (one per
     label), ``coef_`` (label x feature weights used by :meth:`explain`),
     ``cv_scores_`` (out-of-fold figures at the chosen thresholds, or
+    ``None``), ``context_`` (an :class:`~zonenlp.context.ArticleContext` or
     ``None``), ``training_data_sha256_`` and ``n_train_``.
 
     >>> import zonenlp
@@ -147,6 +155,7 @@ class ThemeClassifier(Estimator):
         cv: int = 5,
         label_order: Sequence[str] | None = None,
         random_state: int | None = 0,
+        article_context: bool = False,
     ) -> None:
         self.featurizer = featurizer
         self.estimator = estimator
@@ -157,6 +166,7 @@ class ThemeClassifier(Estimator):
         self.cv = cv
         self.label_order = label_order
         self.random_state = random_state
+        self.article_context = article_context
 
     def __sklearn_tags__(self) -> Any:
         from sklearn.utils import ClassifierTags
@@ -267,14 +277,16 @@ class ThemeClassifier(Estimator):
             fold = self._make_featurizer()._fit_analyzed([docs[i] for i in train])
             return fold._transform_analyzed([docs[i] for i in train]), fold._transform_analyzed([docs[i] for i in validation])
 
+        from functools import cache
+
         from .thresholds import choose_thresholds, out_of_fold_proba
 
-        self.thresholds_, self.cv_scores_ = choose_thresholds(
-            self.threshold, target.classes, target.Y,
-            lambda: out_of_fold_proba(target.Y, fold_data, self._make_estimator, cv=self.cv, groups=groups,
-                                      random_state=self.random_state),
-            self.cv,
-        )
+        if self.article_context and groups is None:
+            raise InputValueError("article_context=True needs groups: each training paragraph's article, in reading order")
+        oof = cache(lambda: out_of_fold_proba(target.Y, fold_data, self._make_estimator, cv=self.cv, groups=groups,
+                                              random_state=self.random_state))
+        self.thresholds_, self.cv_scores_ = choose_thresholds(self.threshold, target.classes, target.Y, oof, self.cv)
+        self.context_ = ArticleContext().fit(oof(), self.thresholds_, target.Y, groups) if self.article_context else None
         self.featurizer_ = featurizer._fit_analyzed(docs) if featurizer is not None else None
         features = self.featurizer_._transform_analyzed(docs) if featurizer is not None else X
         self.classes_ = target.classes
@@ -318,8 +330,17 @@ class ThemeClassifier(Estimator):
         proba[[d.empty for d in docs]] = 0.0
         return proba
 
-    def predict_proba(self, X: Any, *, batch_size: int = 500, n_jobs: int | None = None) -> np.ndarray:
+    def predict_proba(
+        self, X: Any, *, articles: Sequence[Any] | None = None, batch_size: int = 500, n_jobs: int | None = None,
+    ) -> np.ndarray:
         """Probability of each label for each text (or row of a matrix), shape ``(n, len(self.classes_))``.
+
+        ``articles`` (optional, one per text) names each text's article, texts of
+        one article in reading order: a model fitted with ``article_context=True``
+        then lets the other paragraphs of the article move each paragraph's
+        probabilities (:mod:`zonenlp.context`); a text alone in its article, and
+        every text of a model without ``context_``, get the probabilities they
+        get without ``articles``.
 
         Texts are featurized ``batch_size`` at a time, so memory stays bounded
         however many there are. With ``n_jobs`` (``-1``: one per core) and more
@@ -332,6 +353,13 @@ class ThemeClassifier(Estimator):
         invisible characters) has probability 0 for every label: there is
         nothing in it to be about.
         """
+        proba = self._proba(X, batch_size, n_jobs)
+        context = getattr(self, "context_", None)  # models saved before article context have none
+        if articles is None or context is None:
+            return proba
+        return context.adjust(proba, self.thresholds_, articles)
+
+    def _proba(self, X: Any, batch_size: int, n_jobs: int | None) -> np.ndarray:
         self._check_fitted()
         if self.featurizer_ is None:
             return self._proba_of_features(self._checked_matrix(X, reset=False))
@@ -355,19 +383,25 @@ class ThemeClassifier(Estimator):
         release(self)
         return self
 
-    def decision_function(self, X: Any, *, batch_size: int = 500, n_jobs: int | None = None) -> np.ndarray:
+    def decision_function(
+        self, X: Any, *, articles: Sequence[Any] | None = None, batch_size: int = 500, n_jobs: int | None = None,
+    ) -> np.ndarray:
         """Each label's margin for each text, shape ``(n, len(self.classes_))``:
         ``logit(p) - logit(threshold)``, positive exactly where :meth:`predict` gives 1."""
-        return margins(self.predict_proba(X, batch_size=batch_size, n_jobs=n_jobs), self.thresholds_)
+        return margins(self.predict_proba(X, articles=articles, batch_size=batch_size, n_jobs=n_jobs), self.thresholds_)
 
-    def predict(self, X: Any, *, batch_size: int = 500, n_jobs: int | None = None) -> np.ndarray:
+    def predict(
+        self, X: Any, *, articles: Sequence[Any] | None = None, batch_size: int = 500, n_jobs: int | None = None,
+    ) -> np.ndarray:
         """The labels of each text as an indicator matrix of int, shape ``(n, len(self.classes_))``:
         1 where the label's probability reaches its threshold. For label lists, :meth:`predict_labels`."""
-        return (self.predict_proba(X, batch_size=batch_size, n_jobs=n_jobs) >= self.thresholds_).astype(int)
+        return (self.predict_proba(X, articles=articles, batch_size=batch_size, n_jobs=n_jobs) >= self.thresholds_).astype(int)
 
-    def predict_labels(self, X: Any, *, batch_size: int = 500, n_jobs: int | None = None) -> list[list[Any]]:
+    def predict_labels(
+        self, X: Any, *, articles: Sequence[Any] | None = None, batch_size: int = 500, n_jobs: int | None = None,
+    ) -> list[list[Any]]:
         """The labels of each text, most probable first; ``[]`` means none ("other")."""
-        return ranked_labels(self.predict_proba(X, batch_size=batch_size, n_jobs=n_jobs), self.thresholds_, self.classes_)
+        return ranked_labels(self.predict_proba(X, articles=articles, batch_size=batch_size, n_jobs=n_jobs), self.thresholds_, self.classes_)
 
     def score(self, X: Any, y: Any, sample_weight: None = None) -> float:
         """Micro-averaged F1 over labels (scikit-learn's ``score`` hook, e.g. for ``GridSearchCV``)."""
@@ -386,12 +420,14 @@ class ThemeClassifier(Estimator):
         return multilabel_scores(truth, pred, self.classes_.tolist())
 
     # -- for people: tags and explanations (zonenlp.tagging, zonenlp.explanation) ---
-    def tag(self, X: Any, *, batch_size: int = 500, n_jobs: int | None = None) -> list[dict[str, Any]]:
+    def tag(
+        self, X: Any, *, articles: Sequence[Any] | None = None, batch_size: int = 500, n_jobs: int | None = None,
+    ) -> list[dict[str, Any]]:
         """Themes and per-label scores of each text: ``{"themes": [...], "scores": {label: p}}``,
         the themes as :meth:`predict_labels` gives them and the scores as :meth:`predict_proba`."""
         from .tagging import tag
 
-        return tag(self, X, batch_size=batch_size, n_jobs=n_jobs)
+        return tag(self, X, articles=articles, batch_size=batch_size, n_jobs=n_jobs)
 
     def tag_many(self, texts: Iterable[str], *, batch_size: int = 500, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
         """Like :meth:`tag`, for a stream of texts of any length: yields their tags in

@@ -37,7 +37,9 @@ def tags_of(model: Any, proba: np.ndarray) -> list[dict[str, Any]]:
     ]
 
 
-def tag(model: Any, texts: Iterable[str], *, batch_size: int = 500, n_jobs: int | None = None) -> list[dict[str, Any]]:
+def tag(
+    model: Any, texts: Iterable[str], *, articles: Any = None, batch_size: int = 500, n_jobs: int | None = None,
+) -> list[dict[str, Any]]:
     """The tag of each of ``texts``; see :meth:`zonenlp.ThemeClassifier.tag`.
 
     >>> import zonenlp
@@ -45,7 +47,7 @@ def tag(model: Any, texts: Iterable[str], *, batch_size: int = 500, n_jobs: int 
     >>> tags[0]["themes"], rounded_scores(tags[0]["scores"])
     (['talent'], {'investment': 0.0028, 'environment': 0.0037, 'talent': 0.9996, 'outreach': 0.0016})
     """
-    return tags_of(model, model.predict_proba(texts, batch_size=batch_size, n_jobs=n_jobs))
+    return tags_of(model, model.predict_proba(texts, articles=articles, batch_size=batch_size, n_jobs=n_jobs))
 
 
 def tag_many(model: Any, texts: Iterable[str], *, batch_size: int = 500, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
