@@ -1,10 +1,9 @@
 """Numpy lookup tables that find a vocabulary's n-grams in a batch of text, and the sparse rows they fill.
 
 :class:`~zonenlp.features.TfidfFeaturizer` turns every n-gram of a batch into
-one integer and looks all of them up at once in these tables, so featurizing
-costs a few array operations per batch instead of a dictionary lookup per
-n-gram in Python. :class:`SparseRows` is its output: compressed sparse rows
-without scipy, which :mod:`zonenlp.inference` multiplies with numpy alone.
+one integer and looks all of them up at once, a few array operations per batch
+instead of a dictionary lookup per n-gram. :class:`SparseRows` is its output,
+which :mod:`zonenlp.inference` multiplies with numpy alone.
 """
 
 from __future__ import annotations
@@ -77,7 +76,6 @@ class IntTable:
             probe_on = ~hit & (found != self._EMPTY)
             index, slots = index[probe_on], slots[probe_on]
         return out
-
 
 
 class NgramIndex:

@@ -104,12 +104,8 @@ _engine_lock = threading.Lock()
 
 @lru_cache(maxsize=8)
 def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], engine: str) -> tuple[Cut, frozenset[str]]:
-    """The cut function of an ``engine`` with the domain dictionary loaded, and the domain words.
-
-    Cached per dictionary and engine, so Tokenizers with the same settings
-    (the default one, the one inside a loaded model) share one engine instead
-    of each loading jieba's 20 MB dictionary again.
-    """
+    """The cut function of an ``engine`` with the domain dictionary loaded, and the domain words;
+    cached, so that Tokenizers with the same settings share one engine (and jieba's 20 MB dictionary)."""
     entries = _read_user_dict(user_dict) + [(w, None) for w in extra_words]
     with _engine_lock:
         return new_engine(engine, entries), frozenset(w for w, _ in entries)
@@ -124,12 +120,6 @@ def _indices(tokens: list[str], token: str) -> Iterable[int]:
             yield position
     except ValueError:
         return
-
-
-def _without_spaces(tokens: list[str]) -> list[str]:
-    # normalize() has made every run of white space one " ", so " " is the
-    # only white-space token; most texts have none, and a C-level search says so
-    return [t for t in tokens if t != " "] if " " in tokens else tokens
 
 
 def is_word_token(token: str) -> bool:
@@ -272,8 +262,7 @@ class Tokenizer:
     def _merge_zone_names(self, tokens: list[str]) -> list[str]:
         """Join up to two place tokens before a zone word to it: 武汉 + 东湖 + 高新区 -> 武汉东湖高新区.
 
-        ``tokens`` hold no whitespace. Only the zone words are visited (found
-        with list.index, in C); the runs between them are copied whole.
+        Only the zone words are visited (found with list.index, in C); the runs between them are copied whole.
         """
         positions = sorted(
             index for suffix in ZONE_SUFFIXES.intersection(tokens) for index in _indices(tokens, suffix)
@@ -297,21 +286,13 @@ class Tokenizer:
         return out
 
     def segment(self, text: str) -> list[str]:
-        """Segment one text into words, punctuation tokens included (whitespace never).
-
-        Phrase building needs the punctuation to know where runs of words end.
-        """
+        """Segment one text into words, punctuation tokens included (they end phrases), whitespace never."""
         return self._segment_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
 
     def _segment_simplified(self, text: str, number_placeholder: bool = False) -> list[str]:
         """:meth:`segment` for a text already normalized and read as Simplified;
         ``number_placeholder`` writes the digits of number tokens as ``0``
         (``39亿元`` -> ``0亿元``), as the featurizer wants them."""
-        return self._merge_zone_names(_without_spaces(self._cut_with_numbers(text, number_placeholder)))
-
-    def _cut_with_numbers(self, text: str, number_placeholder: bool = False) -> list[str]:
-        """The segmenter's tokens, whitespace included, with each number (and its
-        unit) one token; ``number_placeholder`` writes its digits as ``0``."""
         cut = self._cut()
         hmm = self.hmm
         tokens: list[str] = []
@@ -322,7 +303,11 @@ class Tokenizer:
                 tokens.append(_DIGIT_RUNS.sub("0", piece) if number_placeholder else piece)
             elif piece:
                 tokens += cut(piece, hmm)
-        return tokens
+        # normalize() has made every run of white space one " ", so " " is the
+        # only white-space token; most texts have none, and a C-level search says so
+        if " " in tokens:
+            tokens = [t for t in tokens if t != " "]
+        return self._merge_zone_names(tokens)
 
     def tokenize(self, text: str) -> list[str]:
         """Segment one text into words (punctuation dropped unless ``keep_punctuation``).
@@ -334,6 +319,8 @@ class Tokenizer:
         return tokens if self.keep_punctuation else [t for t in tokens if is_word_token(t)]
 
     __call__ = tokenize
+    #: jieba's name for :meth:`tokenize`.
+    lcut = tokenize
 
     def cut(self, text: str) -> Iterator[str]:
         """The tokens of :meth:`tokenize`, as an iterator: jieba's ``cut``, with zonenlp's tokens.
@@ -342,14 +329,6 @@ class Tokenizer:
         '湘潭高新区 / 引进 / 双创人才'
         """
         return iter(self.tokenize(text))
-
-    def lcut(self, text: str) -> list[str]:
-        """The tokens of :meth:`tokenize`: jieba's ``lcut``, with zonenlp's tokens.
-
-        >>> Tokenizer().lcut("湘潭高新区引进双创人才")
-        ['湘潭高新区', '引进', '双创人才']
-        """
-        return self.tokenize(text)
 
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         """Tokenize each text; raise :class:`InputTypeError` naming the first non-str item."""
@@ -380,10 +359,5 @@ def cut(text: str) -> Iterator[str]:
     return default_tokenizer().cut(text)
 
 
-def lcut(text: str) -> list[str]:
-    """The words of ``text`` as a list, with the default :class:`Tokenizer`: ``jieba.lcut``'s habit.
-
-    >>> lcut("湘潭高新区打好招商引资主动仗")
-    ['湘潭高新区', '打', '好', '招商引资', '主动仗']
-    """
-    return default_tokenizer().lcut(text)
+#: ``jieba.lcut``'s name for :func:`tokenize`.
+lcut = tokenize
