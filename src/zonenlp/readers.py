@@ -237,32 +237,25 @@ class RecordReader:
         # process-wide, so it is only ever raised.
         csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
         reader = csv.reader(lines)
-        try:
-            header = next(reader)
-        except StopIteration:
+        header = next(reader, None)
+        if header is None:
             return
         if self.text_field not in header:
             raise InputValueError(f"{self.path} has no column {self.text_field!r}; its columns are {header}")
         text_at = header.index(self.text_field)
         id_at = header.index(self.id_field) if self.id_field in header else None
-        number = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InputValueError(f"{self.path}: broken CSV at line {reader.line_num}: {exc}") from None
-            if not row:
-                continue
-            number += 1
-            record_id = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else f"row:{number}"
-            if any(_ESCAPED.search(cell) for cell in row):
-                yield record_id, Unreadable(f"invalid bytes for {encoding} in the row ending at line {reader.line_num}")
-            elif text_at >= len(row):
-                yield record_id, Unreadable(f"the row ending at line {reader.line_num} has no {self.text_field!r} column")
-            else:
-                yield record_id, row[text_at]
+        try:
+            for number, row in enumerate(filter(None, reader), 1):  # an empty row is a blank line
+                record_id = (row[id_at] if id_at is not None and id_at < len(row) else "") or f"row:{number}"
+                ending = f"the row ending at line {reader.line_num}"
+                if any(_ESCAPED.search(cell) for cell in row):
+                    yield record_id, Unreadable(f"invalid bytes for {encoding} in {ending}")
+                elif text_at >= len(row):
+                    yield record_id, Unreadable(f"{ending} has no {self.text_field!r} column")
+                else:
+                    yield record_id, row[text_at]
+        except csv.Error as exc:
+            raise InputValueError(f"{self.path}: broken CSV at line {reader.line_num}: {exc}") from None
 
     def _page(self, file: Path) -> Iterator[tuple[str, object]]:
         from .page import read_page
