@@ -59,10 +59,8 @@ def _rows(y: object) -> Any:
 def _is_label_lists(y: object) -> bool:
     """Whether ``y`` (after :func:`_rows`) is meant as label lists (names) rather than an indicator matrix (numbers).
 
-    Arrays are indicator matrices. A list is label lists when an item is a
-    name or a set, or holds a name, or when every item is empty (``[[], []]``).
-    Anything else that is not an array (a str, a number) is refused as label
-    lists, with the reason.
+    A list is label lists when an item is a name or a set, or holds a name, or every item is
+    empty (``[[], []]``). What is neither a list nor an array is refused as label lists, with the reason.
     """
     if not isinstance(y, list):
         return not (hasattr(y, "__array__") or hasattr(y, "toarray"))

@@ -18,16 +18,14 @@ __all__ = [
     "to_simplified", "DEFAULT_MAX_CHARS",
 ]
 
-#: The longest text zonenlp accepts by default, in characters (about 30 pages of
-#: a newspaper in one string). Longer texts raise InputValueError; functions
-#: that read text take ``max_chars`` to raise or lower the limit. Below it,
-#: every step costs time linear in the length of the text.
+#: The longest text zonenlp accepts by default, in characters (about 30 pages of a
+#: newspaper); functions that read text take ``max_chars`` to raise or lower it.
+#: Below it, every step costs time linear in the length of the text.
 DEFAULT_MAX_CHARS = 1_000_000
 
-# Full-width forms of ASCII (U+FF01-U+FF5E) become ASCII, except the punctuation
-# that Chinese typesetting writes full-width on purpose: turning ，：；（） into
-# ASCII would make every paragraph we print look foreign to a Chinese reader,
-# and jieba treats both forms alike.
+# Full-width forms of ASCII (U+FF01-U+FF5E) become ASCII, except the punctuation that
+# Chinese typesetting writes full-width on purpose: ，：；（） in ASCII would look
+# foreign to a Chinese reader, and jieba treats both forms alike.
 _KEEP_FULLWIDTH = set("，！？：；（）")
 _WIDTH_TABLE = {
     code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULLWIDTH

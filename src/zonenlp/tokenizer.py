@@ -36,10 +36,8 @@ _UNITS = sorted(
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # A date (2024年3月29日, 3月29日, 2024年), a range (1-3月), or a number with
 # an optional 余/多 and unit (39亿元, 446.83亿元, 300余家, 3.3%) is one token.
-#
-# Every branch starts with the one digit written first, outside them: a
-# pattern that begins with a character class lets Python's regex engine skip
-# to the next digit in C, where an alternation is tried at every position.
+# Every branch starts with the one digit written first, outside them: a pattern that
+# begins with a character class lets the regex engine skip to the next digit in C.
 _NUMBER_TOKEN = re.compile(
     rf"\d(?:\d{{3}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?"
     rf"|\d?月\d{{1,2}}日"
