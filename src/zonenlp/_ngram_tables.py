@@ -21,10 +21,9 @@ __all__ = ["IntTable", "NgramIndex", "CharIds", "SparseRows", "stacked", "concat
 class IntTable:
     """A hash table from non-negative int64 keys to int32 values, looked up a whole array at a time.
 
-    Open addressing with linear probing at a load of at most one quarter, so
-    most lookups need one probe; each probe is one numpy gather over all
-    keys still unresolved. ``numpy.searchsorted`` on the sorted keys gives the
-    same answers but makes about 17 scattered reads per key.
+    Open addressing with linear probing at a load of at most one quarter: most lookups
+    need one probe, each one numpy gather over the keys still unresolved
+    (``numpy.searchsorted`` on sorted keys makes about 17 scattered reads per key).
     """
 
     _EMPTY = -1

@@ -1,26 +1,21 @@
 """Work on several cores: worker processes from loky (joblib's process executor), each holding a copy of the model.
 
-Threads would not help: segmentation and featurization are Python code that
-holds the GIL. ``n_jobs`` processes share the work: ``n_jobs - 1`` workers and
-the calling process, which takes an item whenever every worker already has two
-waiting. On two cores that is as fast as two workers beside an idle caller
-(``benchmarks/speed.py``), holds one copy of the model fewer, and lets this
-process compute while a worker starts (longer than a call of 10,000 paragraphs).
+Threads would not help: segmentation and featurization hold the GIL. ``n_jobs - 1``
+workers and the calling process share the work; the caller takes an item whenever every
+worker has two waiting, which on two cores is as fast as two workers beside an idle caller
+(``benchmarks/speed.py``), holds one model fewer, and computes while the workers start.
 
-loky starts each worker as a fresh interpreter, gives it the model once (the
-initializer), restarts a worker that dies, and ends idle workers after
-:data:`IDLE_SECONDS` and all of them when this process exits. Added here: a
-worker exits within a second of its parent's death (a ``kill -9`` runs no exit
-handler, and idle workers would wait out their timeout); and the executor is
-zonenlp's own, not loky's ``get_reusable_executor``: that one is joblib's too,
-so scikit-learn's ``n_jobs`` would replace it between two calls, and joblib
-fails on an executor it did not make.
+loky starts each worker as a fresh interpreter with the model (the initializer), restarts
+one that dies, and ends idle workers after :data:`IDLE_SECONDS` and all of them when this
+process exits. Added here: a worker exits within a second of its parent's death
+(``kill -9`` runs no exit handler); and the executor is zonenlp's own, not loky's
+``get_reusable_executor``, which is joblib's too: scikit-learn's ``n_jobs`` would replace
+it between two calls, and joblib fails on an executor it did not make.
 
-The executor is kept between calls while it serves the same model, so later
-calls send only their input. "The same" is identity of the model's and its
-featurizer's public attributes as they were when the workers started: a refit,
-a ``use_backend`` or an assigned attribute starts new workers (a change in
-place, such as ``model.thresholds_[0] = 0.3``, is not seen: assign a new value).
+The executor serves later calls (which then send only their input) while the model's and
+its featurizer's public attributes are the objects they were when it started: a refit, a
+``use_backend`` or an assignment starts new workers; a change in place
+(``model.thresholds_[0] = 0.3``) is not seen.
 """
 
 from __future__ import annotations
