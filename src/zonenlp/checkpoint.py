@@ -205,11 +205,9 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_output_path(output: Path, inputs: Sequence[Path], *, overwrite: bool = False) -> None:
     """Refuse an ``output`` that would destroy data, before anything is written.
 
-    The output, and the ``.part`` and ``.checkpoint`` files written beside it,
-    must not be any of ``inputs`` — compared with :func:`os.path.samefile`
-    (which sees through symbolic and hard links) where both exist, else by
-    resolved path. An existing ``output`` is refused unless ``overwrite``.
-    Raises :class:`~zonenlp.errors.OutputPathError`.
+    The output and its working files must not be any of ``inputs`` (compared with
+    :func:`os.path.samefile`, which sees through links, else by resolved path); an
+    existing ``output`` is refused unless ``overwrite``. Raises :class:`~zonenlp.errors.OutputPathError`.
     """
     for written in [output, *working_files(output)]:
         for source in inputs:

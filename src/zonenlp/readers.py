@@ -69,9 +69,7 @@ def detect_encoding(path: str | Path) -> str:
     MiB that are not plain ASCII vote: UTF-8 wins if it decodes at least half
     of them (GB18030 text is almost never valid UTF-8, while UTF-8 text often
     decodes as GB18030 mojibake), then GB18030. A file that neither reads is
-    refused with an :class:`InputValueError` naming its first line that is
-    neither. In a file read as one encoding, a line invalid in it is an
-    :class:`Unreadable`, not the end of the file.
+    refused with an :class:`InputValueError` naming its first line that is neither.
     """
     with open(path, "rb") as fh:
         sample = fh.read(_SAMPLE_BYTES)

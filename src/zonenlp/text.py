@@ -49,12 +49,8 @@ _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 
 
 def check_text(text: object, *, where: str = "text", max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
-    """Return ``text`` if it is a ``str`` of at most ``max_chars`` characters.
-
-    Raises :class:`InputTypeError` for anything but ``str`` (``None``, bytes,
-    numbers, NaN …) and :class:`InputValueError` for a text over the limit
-    (``max_chars=None``: no limit).
-    """
+    """Return ``text`` if it is a ``str`` of at most ``max_chars`` characters (``None``: no limit);
+    raise :class:`InputTypeError` for anything else, :class:`InputValueError` for a longer text."""
     if not isinstance(text, str):
         raise InputTypeError(f"{where} must be str, got {type(text).__name__}: {text!r:.60}")
     if max_chars is not None and len(text) > max_chars:
