@@ -77,6 +77,7 @@ def _word_set(name: str) -> frozenset[str]:
     return frozenset(_word_lines(_resource_text(name)))
 
 
+@lru_cache(maxsize=1)  # called once a token by keyword extraction: its own cache skips the name lookup
 def load_stopwords() -> frozenset[str]:
     """The shipped Chinese stop-word list (function words and empty news verbs)."""
     return _word_set("stopwords.txt")
