@@ -1,16 +1,10 @@
 """The segmentation engines behind :class:`~zonenlp.tokenizer.Tokenizer`, and jieba's dictionary file.
 
-Both engines run jieba's algorithm (the dictionary's word graph, its most
-probable route, an HMM for words the dictionary lacks) with zonenlp's domain
-dictionary added: rjieba, jieba's algorithm in Rust and a dependency of zonenlp
-wherever it has a wheel, and jieba itself. One setting picks one:
-``"auto"`` (rjieba when it is installed, else jieba), ``"rjieba"`` or
-``"jieba"``. Each engine zonenlp builds is its own: jieba's module-level
-tokenizer is never used or changed.
-
-rjieba does not expose jieba's word counts and part-of-speech tags; zonenlp
-reads both from the dictionary file jieba ships (``jieba/dict.txt``), once per
-process, so they are the same whichever engine segments.
+Both engines run jieba's algorithm with zonenlp's domain dictionary added:
+rjieba (in Rust; a dependency of zonenlp wherever it has a wheel) and jieba
+itself. Each engine zonenlp builds is its own: jieba's module-level tokenizer
+is never used or changed. rjieba does not expose jieba's word counts and tags,
+so both are read from jieba's ``dict.txt``, the same whichever engine segments.
 """
 
 from __future__ import annotations
@@ -19,8 +13,7 @@ import importlib.util
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -70,11 +63,9 @@ def resolve_backend(backend: str) -> str:
 class _ToZonenlpLog(logging.Filter):
     """Takes jieba's log records made by one thread and logs them on zonenlp's logger instead.
 
-    jieba announces every dictionary it builds on stderr through its own
-    logger ("Building prefix dict …"); a library call must not print, and a
-    user's settings for jieba's logger are theirs. So only the records our
-    own engine's start-up makes, in the thread that starts it, are taken:
-    another thread's use of jieba logs as the user set it up.
+    jieba announces every dictionary it builds on stderr ("Building prefix dict
+    …"); a library call must not print, but a user's settings for jieba's logger
+    are theirs: so only the records of our engine's start-up, in its thread, are taken.
     """
 
     def __init__(self) -> None:
@@ -86,18 +77,6 @@ class _ToZonenlpLog(logging.Filter):
             return True
         _log.debug("jieba: %s", record.getMessage())
         return False
-
-
-@contextmanager
-def _jieba_log_routed() -> Iterator[None]:
-    import jieba
-
-    route = _ToZonenlpLog()
-    jieba.default_logger.addFilter(route)
-    try:
-        yield
-    finally:
-        jieba.default_logger.removeFilter(route)
 
 
 def new_engine(engine: str, entries: list[tuple[str, str | None]]) -> Cut:
@@ -115,15 +94,15 @@ def new_engine(engine: str, entries: list[tuple[str, str | None]]) -> Cut:
     import jieba  # deferred: importing jieba costs time a user may not need
 
     slow = jieba.Tokenizer()  # private: jieba.dt, the module-level one, stays as it is
-    with _jieba_log_routed():
+    route = _ToZonenlpLog()
+    jieba.default_logger.addFilter(route)
+    try:
         slow.initialize()
+    finally:
+        jieba.default_logger.removeFilter(route)
     for word, tag in entries:
         slow.add_word(word, tag=tag)
-
-    def cut(text: str, hmm: bool) -> list[str]:
-        return slow.lcut(text, HMM=hmm)
-
-    return cut
+    return lambda text, hmm: slow.lcut(text, HMM=hmm)
 
 
 def jieba_file(*parts: str) -> Path:

@@ -1,10 +1,9 @@
 """Numpy lookup tables that find a vocabulary's n-grams in a batch of text, and the sparse rows they fill.
 
 :class:`~zonenlp.features.TfidfFeaturizer` turns every n-gram of a batch into
-one integer and looks all of them up at once in these tables, so featurizing
-costs a few array operations per batch instead of a dictionary lookup per
-n-gram in Python. :class:`SparseRows` is its output: compressed sparse rows
-without scipy, which :mod:`zonenlp.inference` multiplies with numpy alone.
+one integer and looks all of them up at once, a few array operations per batch
+instead of a dictionary lookup per n-gram. :class:`SparseRows` is its output,
+which :mod:`zonenlp.inference` multiplies with numpy alone.
 """
 
 from __future__ import annotations
@@ -22,10 +21,9 @@ __all__ = ["IntTable", "NgramIndex", "CharIds", "SparseRows", "stacked", "concat
 class IntTable:
     """A hash table from non-negative int64 keys to int32 values, looked up a whole array at a time.
 
-    Open addressing with linear probing at a load of at most one quarter, so
-    most lookups need one probe; each probe is one numpy gather over all
-    keys still unresolved. ``numpy.searchsorted`` on the sorted keys gives the
-    same answers but makes about 17 scattered reads per key.
+    Open addressing with linear probing at a load of at most one quarter: most lookups
+    need one probe, each one numpy gather over the keys still unresolved
+    (``numpy.searchsorted`` on sorted keys makes about 17 scattered reads per key).
     """
 
     _EMPTY = -1
@@ -77,7 +75,6 @@ class IntTable:
             probe_on = ~hit & (found != self._EMPTY)
             index, slots = index[probe_on], slots[probe_on]
         return out
-
 
 
 class NgramIndex:

@@ -1,17 +1,10 @@
 """Writing a batch job's output so that no record is lost: checkpoints, resuming, duplicate ids, safe paths.
 
-:class:`CheckpointedWriter` appends chunks of records to ``OUT.part``; after
-each chunk it fsyncs the file and renames a new checkpoint (``OUT.checkpoint``:
-records and bytes committed, the last id, the job's settings) into place, so
-the checkpoint never names bytes that are not on disk. ``OUT.part`` becomes
-``OUT`` only when the job is complete. A killed job is continued by
-:meth:`~CheckpointedWriter.resume`: the partial output is cut back to the last
-checkpoint, and :func:`skip_written` passes over the input records it holds,
-checking that the last of them has the id the checkpoint recorded.
-
-:class:`SeenIds` flags the records whose id an earlier record of the job had;
-:func:`check_output_path` refuses, before anything is written, an output that
-would be one of the inputs or replace a file without leave.
+:class:`CheckpointedWriter` writes ``OUT.part`` and its checkpoint
+(``OUT.checkpoint``: records and bytes committed, the last id, the job's
+settings); ``OUT.part`` becomes ``OUT`` only when the job is complete. A killed
+job is continued by :meth:`~CheckpointedWriter.resume`, and :func:`skip_written`
+passes over the input records the partial output holds.
 """
 
 from __future__ import annotations
@@ -20,7 +13,8 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,8 +24,10 @@ from .records import columns, row
 __all__ = ["CheckpointedWriter", "SeenIds", "skip_written", "check_output_path", "working_files"]
 
 
-def _encode_jsonl(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+def _csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def working_files(output: Path) -> tuple[Path, Path]:
@@ -42,7 +38,7 @@ def working_files(output: Path) -> tuple[Path, Path]:
 class CheckpointedWriter:
     """Appends chunks of records to ``OUT.part``; after each chunk, fsyncs it and
     renames a new checkpoint into place, so the checkpoint never names bytes
-    that are not on disk."""
+    that are not on disk. A resume cuts ``OUT.part`` back to its checkpoint."""
 
     def __init__(self, target: Path, fmt: str, labels: Sequence[str], with_figures: bool, settings: dict[str, Any]) -> None:
         self.target = target
@@ -55,23 +51,16 @@ class CheckpointedWriter:
         self.last_id: Any = None
         self._fh: IO[bytes] | None = None
 
-    def header(self) -> list[str]:
-        """The columns of CSV output: ``id``, the record's (:func:`~zonenlp.records.columns`), ``duplicate_id``."""
-        return ["id", *columns(self.labels, figures=self.with_figures), "duplicate_id"]
-
     def _encode(self, ids: Sequence[str], results: Sequence[dict[str, Any]], duplicates: Sequence[bool]) -> bytes:
+        records = zip(ids, results, duplicates)
         if self.format == "jsonl":
-            text = "".join(
-                _encode_jsonl({"id": i, "duplicate_id": True, **r} if d else {"id": i, **r})
-                for i, r, d in zip(ids, results, duplicates)
-            )
+            flagged = ({"id": i, "duplicate_id": True, **r} if d else {"id": i, **r} for i, r, d in records)
+            text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in flagged)
         else:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            for record_id, r, duplicate in zip(ids, results, duplicates):
-                writer.writerow([record_id, *row(r, self.labels, figures=self.with_figures, text=True),
-                                 "true" if duplicate else ""])
-            text = buffer.getvalue()
+            text = _csv_text(
+                [i, *row(r, self.labels, figures=self.with_figures, text=True), "true" if d else ""]
+                for i, r, d in records
+            )
         # an id carrying undecodable input bytes (lone surrogates) is written as
         # \udcXX, which JSON reads back as the same string, instead of failing
         return text.encode("utf-8", "backslashreplace")
@@ -81,9 +70,8 @@ class CheckpointedWriter:
         self.checkpoint.unlink(missing_ok=True)
         self._fh = open(self.part, "wb")
         if self.format == "csv":
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerow(self.header())
-            self._fh.write(buffer.getvalue().encode("utf-8"))
+            header = ["id", *columns(self.labels, figures=self.with_figures), "duplicate_id"]
+            self._fh.write(_csv_text([header]).encode("utf-8"))
 
     def resume(self) -> bool:
         """Continue ``OUT.part`` from its checkpoint; ``False`` when there is nothing to continue."""
@@ -93,9 +81,9 @@ class CheckpointedWriter:
             state = json.loads(self.checkpoint.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise InputValueError(f"cannot read {self.checkpoint}: {exc}; run without --resume to start over") from None
-        if state.get("settings") != self.settings:
-            changed = sorted(k for k in set(state.get("settings", {})) | set(self.settings)
-                             if state.get("settings", {}).get(k) != self.settings.get(k))
+        old, new = state.get("settings", {}), self.settings
+        if old != new:
+            changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
             raise InputValueError(
                 f"{self.part} was written with other settings ({', '.join(changed)} differ); "
                 "resume with the options of the first run, or run without --resume to start over"
@@ -150,13 +138,11 @@ class CheckpointedWriter:
 class SeenIds:
     """The ids a job has written, to flag the ones that come again.
 
-    Held as 64-bit hashes in sorted numpy runs, merged like a binary counter
-    (a run is merged into the one before it when that one is not more than
-    twice its size): 8 bytes an id instead of a Python string and set slot,
-    and O(n log n) work in all. Python's string hash is salted per process,
-    which is enough: a resumed job hashes again the ids of the records it
-    skips. Two different ids share a hash with odds of about n² / 2⁶⁵
-    (10⁻⁸ for a million ids).
+    Held as 64-bit hashes in sorted numpy runs, merged like a binary counter:
+    8 bytes an id instead of a Python string and set slot, O(n log n) work in
+    all. The per-process salt of Python's string hash is no obstacle: a resumed
+    job hashes again the ids it skips. Two ids share a hash with odds of about
+    n² / 2⁶⁵ (10⁻⁸ for a million ids).
     """
 
     def __init__(self) -> None:
@@ -191,20 +177,16 @@ def skip_written(records: Iterator[tuple[str, object]], n: int, last_id: Any, pa
     """Consume the ``n`` records an earlier run wrote, checking that the last of them has its id,
     and note their ids in ``seen``."""
     record_id: Any = None
-    batch: list[str] = []
-    for count in range(n):
-        try:
-            record_id, _ = next(records)
-        except StopIteration:
+    for start in range(0, n, 10_000):
+        size = min(10_000, n - start)
+        ids = [i for i, _ in islice(records, size)]
+        if len(ids) < size:
             raise InputValueError(
-                f"{part} holds {n:,} records but the input has only {count:,}; it is the output of another input"
-            ) from None
-        batch.append(record_id)
-        if len(batch) == 10_000:
-            seen.add(batch)
-            batch = []
-    if batch:
-        seen.add(batch)
+                f"{part} holds {n:,} records but the input has only {start + len(ids):,}; "
+                "it is the output of another input"
+            )
+        seen.add(ids)
+        record_id = ids[-1]
     # ids go through JSON in the checkpoint: compare them as JSON (1 == 1, not "1")
     if n and json.dumps(record_id, ensure_ascii=False) != json.dumps(last_id, ensure_ascii=False):
         raise InputValueError(
@@ -223,14 +205,11 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_output_path(output: Path, inputs: Sequence[Path], *, overwrite: bool = False) -> None:
     """Refuse an ``output`` that would destroy data, before anything is written.
 
-    The output, and the ``.part`` and ``.checkpoint`` files written beside it,
-    must not be any of ``inputs`` — compared with :func:`os.path.samefile`
-    (which sees through symbolic and hard links) where both exist, else by
-    resolved path. An existing ``output`` is refused unless ``overwrite``.
-    Raises :class:`~zonenlp.errors.OutputPathError`.
+    The output and its working files must not be any of ``inputs`` (compared with
+    :func:`os.path.samefile`, which sees through links, else by resolved path); an
+    existing ``output`` is refused unless ``overwrite``. Raises :class:`~zonenlp.errors.OutputPathError`.
     """
-    companions = [output, *working_files(output)]
-    for written in companions:
+    for written in [output, *working_files(output)]:
         for source in inputs:
             if _same_file(written, source):
                 what = "the output" if written == output else f"the job's working file {written}"

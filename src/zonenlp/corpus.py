@@ -23,11 +23,8 @@ def read_labelled(paths: str | Path | Iterable[str | Path]) -> list[dict[str, An
     the first record that is not valid JSON or lacks a str ``text`` and a list
     ``labels``. Blank lines are skipped.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
     records = []
-    for path in paths:
-        path = Path(path)
+    for path in map(Path, [paths] if isinstance(paths, (str, Path)) else paths):
         try:
             handle = open(path, encoding="utf-8-sig")
         except OSError as exc:

@@ -1,9 +1,8 @@
 """Exceptions and warnings raised by zonenlp.
 
-Every error zonenlp raises on purpose derives from :class:`ZonenlpError`, so a
-caller can catch them all at once; each also derives from the built-in class a
-Python user would expect (``TypeError``, ``ValueError``, ``FileNotFoundError``),
-so existing ``except ValueError`` code keeps working.
+Every error zonenlp raises on purpose derives from :class:`ZonenlpError`, and
+also from the built-in class a Python user would expect (``TypeError``,
+``ValueError``, ``OSError`` …), so that ``except ValueError`` keeps working.
 """
 
 from __future__ import annotations
@@ -22,10 +21,8 @@ class InputValueError(ZonenlpError, ValueError):
 
 
 class NotFittedError(ZonenlpError, ValueError, AttributeError):
-    """A model or featurizer was used before ``fit``.
-
-    Also an ``AttributeError``, as scikit-learn's is: ``hasattr(featurizer, "tokenizer_")``
-    is False before fit rather than an error."""
+    """A model or featurizer was used before ``fit``; an ``AttributeError`` too, as
+    scikit-learn's is, so that ``hasattr(featurizer, "tokenizer_")`` is False before fit."""
 
 
 class TrainingDataError(ZonenlpError, ValueError):

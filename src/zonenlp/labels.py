@@ -1,11 +1,8 @@
 """Labels: their names, the two ways a target ``y`` gives them, and label lists from scores.
 
-A target is either an indicator matrix of shape ``(n_samples, n_labels)``
-holding 0 and 1 — what scikit-learn's multi-label classifiers, metrics and
-cross-validation take — or a list of label lists (``[["investment"], []]``,
-``[]`` meaning "other"), as people write them. :func:`targets` reads either
-into a boolean matrix and the label names of its columns (a classifier's
-``classes_``); :func:`ranked_labels` turns scores back into label lists.
+A target is either an indicator matrix ``(n_samples, n_labels)`` of 0 and 1, as
+scikit-learn takes it, or label lists (``[["investment"], []]``, ``[]`` meaning
+"other"), as people write them.
 """
 
 from __future__ import annotations
@@ -33,14 +30,14 @@ def check_label_lists(label_lists: object, n: int | None = None) -> list[list[st
         raise InputTypeError(f"label_lists must be iterable, got {type(label_lists).__name__}") from None
     out = []
     for index, labels in enumerate(items):
-        if isinstance(labels, (str, bytes)) or not isinstance(labels, (list, tuple, set, frozenset)):
+        if not isinstance(labels, (list, tuple, set, frozenset)):
             raise InputTypeError(
                 f"label_lists[{index}] must be a list of labels (use [] for none), got {labels!r:.60}"
             )
         for label in labels:
             if not isinstance(label, str) or not label:
                 raise InputTypeError(f"label_lists[{index}] holds a label that is not a non-empty str: {label!r:.60}")
-        out.append(sorted(set(labels), key=list(labels).index))
+        out.append(list(dict.fromkeys(labels)))  # without repeats, in order
     if n is not None and len(out) != n:
         raise InputValueError(f"got {n} texts but {len(out)} label lists")
     return out
@@ -62,10 +59,8 @@ def _rows(y: object) -> Any:
 def _is_label_lists(y: object) -> bool:
     """Whether ``y`` (after :func:`_rows`) is meant as label lists (names) rather than an indicator matrix (numbers).
 
-    Arrays are indicator matrices. A list is label lists when an item is a
-    name or a set, or holds a name, or when every item is empty (``[[], []]``).
-    Anything else that is not an array (a str, a number) is refused as label
-    lists, with the reason.
+    A list is label lists when an item is a name or a set, or holds a name, or every item is
+    empty (``[[], []]``). What is neither a list nor an array is refused as label lists, with the reason.
     """
     if not isinstance(y, list):
         return not (hasattr(y, "__array__") or hasattr(y, "toarray"))
@@ -148,31 +143,25 @@ def targets(y: object, n: int, label_order: Sequence[Any] | None = None) -> Targ
     if _is_label_lists(y):
         label_lists = check_label_lists(y, n)
         seen = {label for labels in label_lists for label in labels}
-        if label_order is not None:
+        if label_order is not None and not seen <= set(label_order):
             unknown = sorted(seen - set(label_order))
-            if unknown:
-                raise TrainingDataError(f"labels {unknown} are not in label_order {list(label_order)}")
-            classes = as_classes(label_order)
-        else:
-            classes = as_classes(_order(seen))
+            raise TrainingDataError(f"labels {unknown} are not in label_order {list(label_order)}")
+        classes = as_classes(_order(seen) if label_order is None else label_order)
         if not len(classes):
             raise TrainingDataError("no labels in the training data: every label list is empty")
         return Targets(classes, indicator(label_lists, classes), label_lists)
     Y = _indicator_matrix(y, n)
-    if label_order is not None:
-        if len(label_order) != Y.shape[1]:
-            raise InputValueError(f"label_order names {len(label_order)} labels but y has {Y.shape[1]} columns")
-        classes = as_classes(label_order)
-    else:
-        classes = as_classes(THEMES if Y.shape[1] == len(THEMES) else range(Y.shape[1]))
-    return Targets(classes, Y, None)
+    if label_order is None:
+        label_order = THEMES if Y.shape[1] == len(THEMES) else range(Y.shape[1])
+    elif len(label_order) != Y.shape[1]:
+        raise InputValueError(f"label_order names {len(label_order)} labels but y has {Y.shape[1]} columns")
+    return Targets(as_classes(label_order), Y, None)
 
 
 def indicator(y: object, classes: np.ndarray) -> np.ndarray:
     """``y`` — label lists or an indicator matrix — as a boolean matrix with the columns of ``classes``.
 
-    This is how a fitted model reads true labels (``score``, ``evaluate``):
-    a label it does not know is refused, and so is a matrix of another width.
+    This is how a fitted model reads true labels (``score``, ``evaluate``).
     """
     y = _rows(y)
     if not _is_label_lists(y):
@@ -194,11 +183,9 @@ def indicator(y: object, classes: np.ndarray) -> np.ndarray:
 def ranked_labels(proba: np.ndarray, thresholds: np.ndarray, classes: np.ndarray) -> list[list[Any]]:
     """Each row's labels: those whose score reaches their threshold, most probable first (ties in label order).
 
-    Rows fall into few patterns of (labels, order), so the lists are made once
-    per pattern, not once per row. A pattern is one integer per row, its label
-    numbers + 1 as digits, because ``np.unique`` of whole rows sorts them as
-    records, four times slower; with more than 15 labels those integers would
-    overflow int64, and the records it is.
+    The lists are made once per pattern of (labels, order), not once per row. A
+    pattern is one integer, the row's label numbers + 1 as digits (``np.unique``
+    of whole rows is four times slower), unless that would overflow int64.
 
     >>> ranked_labels(np.array([[0.2, 0.9], [0.6, 0.1]]), np.array([0.5, 0.5]), np.array(["a", "b"], dtype=object))
     [['b'], ['a']]

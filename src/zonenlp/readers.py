@@ -7,21 +7,12 @@ tag``, ``report`` and ``keywords`` work on.
 :class:`RecordReader` streams the records of a file, one in memory at a time,
 in UTF-8, UTF-8 with a BOM or GB18030 (:func:`detect_encoding`, or given). A
 record that cannot be read — invalid bytes, broken JSON, no text field —
-comes out as an :class:`Unreadable` in its place, so that it keeps its place
-in the output (the batch job writes it as an error record).
-
-- Ids are strings: the value of the id field when the record has one (a
-  JSON number or other value as its JSON text: ``2`` -> ``"2"``); otherwise
-  ``"line:N"`` (JSON Lines, plain text; N counts every line of the file) or
-  ``"row:N"`` (CSV, the first data row being 1), which a user's own ids do
-  not take by accident; ``file:article:paragraph`` for pages.
-- Blank lines in JSON Lines and plain-text files are not records.
-- Encoding: a UTF-8 BOM means UTF-8. Otherwise the non-ASCII lines of the
-  first MiB decide: UTF-8 if at least half of them are valid UTF-8, else
-  GB18030 if at least half are valid GB18030, else the file is refused with
-  an :class:`~zonenlp.errors.InputValueError` naming its first line that is
-  neither. In a file read as one encoding, a line invalid in that encoding is
-  an :class:`Unreadable`, not the end of the file.
+comes out as an :class:`Unreadable` in its place, so that the batch job writes
+an error record there. Ids are strings: the record's id field (a JSON number
+as its JSON text: ``2`` -> ``"2"``), else ``"line:N"`` (JSON Lines, plain
+text; N counts every line of the file) or ``"row:N"`` (CSV, the first data row
+being 1), which a user's own ids do not take by accident;
+``file:article:paragraph`` for pages. Blank lines are not records.
 """
 
 from __future__ import annotations
@@ -31,7 +22,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -53,11 +44,8 @@ _ESCAPED = re.compile("[\udc80-\udcff]")
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A record that could not be read (invalid bytes, broken JSON, no text field).
-
-    It travels with the good values so that it keeps its place in the output,
-    where :func:`zonenlp.batch.tag_values` turns it into ``{"error": message}``.
-    """
+    """A record that could not be read, in its place among the good values
+    (:func:`zonenlp.batch.tag_values` writes it as ``{"error": message}``)."""
 
     message: str
 
@@ -74,42 +62,31 @@ def _decodes(line: bytes, encoding: str) -> bool:
     return True
 
 
-def detect_encoding(path: str | Path, sample_bytes: int = _SAMPLE_BYTES) -> str:
+def detect_encoding(path: str | Path) -> str:
     """``"utf-8-sig"``, ``"utf-8"`` or ``"gb18030"``: the encoding of the text file at ``path``.
 
-    A UTF-8 byte-order mark decides at once. Otherwise each line of the first
-    ``sample_bytes`` that is not plain ASCII votes: UTF-8 wins if it decodes at
-    least half of them (Chinese GB18030 text is almost never valid UTF-8,
-    while UTF-8 text often decodes as GB18030 mojibake, so UTF-8 is tried
-    first), then GB18030. A file that neither reads is refused with an
-    :class:`InputValueError` naming its first line that is neither.
+    A UTF-8 byte-order mark decides at once. Otherwise the lines of the first
+    MiB that are not plain ASCII vote: UTF-8 wins if it decodes at least half
+    of them (GB18030 text is almost never valid UTF-8, while UTF-8 text often
+    decodes as GB18030 mojibake), then GB18030. A file that neither reads is
+    refused with an :class:`InputValueError` naming its first line that is neither.
     """
     with open(path, "rb") as fh:
-        sample = fh.read(sample_bytes)
+        sample = fh.read(_SAMPLE_BYTES)
         truncated = bool(fh.read(1))
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    lines = sample.split(b"\n")
-    if truncated:
-        lines = lines[:-1]  # the sample may end inside a character
-    votes = {"utf-8": 0, "gb18030": 0}
-    first_bad = None
-    non_ascii = 0
-    for number, line in enumerate(lines, 1):
-        if line.isascii():
-            continue
-        non_ascii += 1
-        ok = [enc for enc in votes if _decodes(line, enc)]
-        for enc in ok:
-            votes[enc] += 1
-        if not ok and first_bad is None:
-            first_bad = number
-    for enc in ("utf-8", "gb18030"):
-        if 2 * votes[enc] >= non_ascii:
-            return enc
+    lines = sample.split(b"\n")[: -1 if truncated else None]  # the sample may end inside a character
+    non_ascii = [line for line in lines if not line.isascii()]
+    encodings = ("utf-8", "gb18030")
+    for encoding in encodings:
+        if 2 * sum(_decodes(line, encoding) for line in non_ascii) >= len(non_ascii):
+            return encoding
+    # neither decodes half of the lines, so some line decodes in neither
+    first_bad = next(n for n, line in enumerate(lines, 1) if not any(_decodes(line, e) for e in encodings))
     raise InputValueError(
-        f"{path} is neither UTF-8 nor GB18030 text: line {first_bad} is invalid in both; "
-        "convert it, or give its encoding (e.g. --encoding gb18030) to read it with undecodable lines as error records"
+        f"{path} is neither UTF-8 nor GB18030 text: line {first_bad} is invalid in both; convert it, or give "
+        "its encoding (e.g. --encoding gb18030) to read it with undecodable lines as error records"
     )
 
 
@@ -120,6 +97,12 @@ def _check_encoding(encoding: str) -> str:
         return codecs.lookup(encoding).name
     except LookupError:
         raise InputValueError(f"unknown encoding {encoding!r}; use e.g. utf-8 or gb18030") from None
+
+
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    """``lines`` without a BOM the codec kept (GB18030's, or UTF-8 read as "utf-8")."""
+    for number, line in enumerate(lines, 1):
+        yield line.lstrip("\ufeff") if number == 1 else line
 
 
 class RecordReader:
@@ -162,16 +145,14 @@ class RecordReader:
         max_chars: int | None = DEFAULT_MAX_CHARS,
     ) -> None:
         self.path = Path(path)
+        self.files = [self.path]
         if pages:
             if self.path.is_dir():
                 self.files = sorted(p for p in self.path.glob("*.txt") if p.is_file())
-            else:
-                self.files = [self.path]
             self.format = "pages"
         else:
             if self.path.is_dir():
                 raise InputValueError(f"{path} is a directory; only pages (--pages) are read from a directory")
-            self.files = [self.path]
             self.format = input_format or _SUFFIX_FORMATS.get(self.path.suffix.lower(), "")
             if self.format not in INPUT_FORMATS:
                 raise InputValueError(
@@ -210,94 +191,69 @@ class RecordReader:
                 encoding = self.encoding or detect_encoding(file)
                 with open(file, "rb") as raw:
                     self._current = raw
-                    text = io.TextIOWrapper(
-                        raw, encoding=encoding, errors="surrogateescape", newline="" if self.format == "csv" else None
-                    )
-                    read = {"jsonl": self._jsonl, "csv": self._csv, "lines": self._lines}[self.format]
-                    yield from read(text, _display_name(encoding))
+                    newline = "" if self.format == "csv" else None  # csv reads the line ends itself
+                    text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline=newline)
+                    read = self._csv if self.format == "csv" else self._lines
+                    yield from read(_without_bom(text), _display_name(encoding))
                     self._current = None
             self._done_bytes += file.stat().st_size
 
-    @staticmethod
-    def _lines_of(text: IO[str]) -> Iterator[tuple[int, str]]:
-        for number, line in enumerate(text, 1):
-            if number == 1:
-                line = line.lstrip("\ufeff")  # a BOM the codec kept (GB18030's, or UTF-8 read as "utf-8")
-            yield number, line.rstrip("\r\n")
-
-    def _lines(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
-        for number, line in self._lines_of(text):
+    def _lines(self, lines: Iterator[str], encoding: str) -> Iterator[tuple[str, object]]:
+        """The records of JSON Lines and plain-text files: each line that is not blank."""
+        for number, line in enumerate(lines, 1):
+            line = line.rstrip("\r\n")
             if not line.strip():
                 continue
-            if _ESCAPED.search(line):
-                yield f"line:{number}", Unreadable(f"invalid bytes for {encoding} at line {number}")
+            # a JSON record's id survives bad bytes elsewhere in the line: the line still parses
+            if self.format == "jsonl":
+                record_id, value = self._json(line, number)
             else:
-                yield f"line:{number}", line
+                record_id, value = f"line:{number}", line
+            if _ESCAPED.search(line):
+                value = Unreadable(f"invalid bytes for {encoding} at line {number}")
+            yield record_id, value
 
-    def _record_id(self, record: dict[str, Any], number: int) -> str:
+    def _json(self, line: str, number: int) -> tuple[str, object]:
+        """The id and the text of the JSON Lines record ``line``, or why it has no text."""
+        record_id = f"line:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            return record_id, Unreadable(f"line {number} is not valid JSON: {exc.msg} (column {exc.colno})")
+        if not isinstance(record, dict):
+            return record_id, Unreadable(f"line {number} is a JSON {type(record).__name__}, not an object")
         value = record.get(self.id_field)
-        if value is None or value == "":
-            return f"line:{number}"
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if value is not None and value != "":
+            record_id = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if self.text_field not in record:
+            return record_id, Unreadable(f"line {number} has no {self.text_field!r} field")
+        return record_id, record[self.text_field]
 
-    def _jsonl(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
-        for number, line in self._lines_of(text):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                record = exc
-            # the id survives bad bytes elsewhere in the line: the line still parses
-            record_id = self._record_id(record, number) if isinstance(record, dict) else f"line:{number}"
-            if _ESCAPED.search(line):
-                yield record_id, Unreadable(f"invalid bytes for {encoding} at line {number}")
-            elif isinstance(record, json.JSONDecodeError):
-                yield record_id, Unreadable(f"line {number} is not valid JSON: {record.msg} (column {record.colno})")
-            elif not isinstance(record, dict):
-                yield record_id, Unreadable(f"line {number} is a JSON {type(record).__name__}, not an object")
-            elif self.text_field not in record:
-                yield record_id, Unreadable(f"line {number} has no {self.text_field!r} field")
-            else:
-                yield record_id, record[self.text_field]
-
-    def _csv(self, text: IO[str], encoding: str) -> Iterator[tuple[str, object]]:
+    def _csv(self, lines: Iterator[str], encoding: str) -> Iterator[tuple[str, object]]:
         # The csv module refuses fields over 128 KiB by default; a long text must
         # be read to be refused as too long, not end the job. The limit is
         # process-wide, so it is only ever raised.
         csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-        reader = csv.reader(self._lines_of_csv(text))
-        try:
-            header = next(reader)
-        except StopIteration:
+        reader = csv.reader(lines)
+        header = next(reader, None)
+        if header is None:
             return
         if self.text_field not in header:
             raise InputValueError(f"{self.path} has no column {self.text_field!r}; its columns are {header}")
         text_at = header.index(self.text_field)
         id_at = header.index(self.id_field) if self.id_field in header else None
-        number = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise InputValueError(f"{self.path}: broken CSV at line {reader.line_num}: {exc}") from None
-            if not row:
-                continue
-            number += 1
-            record_id = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else f"row:{number}"
-            if any(_ESCAPED.search(cell) for cell in row):
-                yield record_id, Unreadable(f"invalid bytes for {encoding} in the row ending at line {reader.line_num}")
-            elif text_at >= len(row):
-                yield record_id, Unreadable(f"the row ending at line {reader.line_num} has no {self.text_field!r} column")
-            else:
-                yield record_id, row[text_at]
-
-    @staticmethod
-    def _lines_of_csv(text: IO[str]) -> Iterator[str]:
-        for number, line in enumerate(text, 1):
-            yield line.lstrip("\ufeff") if number == 1 else line  # line ends kept: csv needs them
+        try:
+            for number, row in enumerate(filter(None, reader), 1):  # an empty row is a blank line
+                record_id = (row[id_at] if id_at is not None and id_at < len(row) else "") or f"row:{number}"
+                ending = f"the row ending at line {reader.line_num}"
+                if any(_ESCAPED.search(cell) for cell in row):
+                    yield record_id, Unreadable(f"invalid bytes for {encoding} in {ending}")
+                elif text_at >= len(row):
+                    yield record_id, Unreadable(f"{ending} has no {self.text_field!r} column")
+                else:
+                    yield record_id, row[text_at]
+        except csv.Error as exc:
+            raise InputValueError(f"{self.path}: broken CSV at line {reader.line_num}: {exc}") from None
 
     def _page(self, file: Path) -> Iterator[tuple[str, object]]:
         from .page import read_page

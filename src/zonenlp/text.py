@@ -18,16 +18,14 @@ __all__ = [
     "to_simplified", "DEFAULT_MAX_CHARS",
 ]
 
-#: The longest text zonenlp accepts by default, in characters (about 30 pages of
-#: a newspaper in one string). Longer texts raise InputValueError; functions
-#: that read text take ``max_chars`` to raise or lower the limit. Below it,
-#: every step costs time linear in the length of the text.
+#: The longest text zonenlp accepts by default, in characters (about 30 pages of a
+#: newspaper); functions that read text take ``max_chars`` to raise or lower it.
+#: Below it, every step costs time linear in the length of the text.
 DEFAULT_MAX_CHARS = 1_000_000
 
-# Full-width forms of ASCII (U+FF01-U+FF5E) become ASCII, except the punctuation
-# that Chinese typesetting writes full-width on purpose: turning ，：；（） into
-# ASCII would make every paragraph we print look foreign to a Chinese reader,
-# and jieba treats both forms alike.
+# Full-width forms of ASCII (U+FF01-U+FF5E) become ASCII, except the punctuation that
+# Chinese typesetting writes full-width on purpose: ，：；（） in ASCII would look
+# foreign to a Chinese reader, and jieba treats both forms alike.
 _KEEP_FULLWIDTH = set("，！？：；（）")
 _WIDTH_TABLE = {
     code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULLWIDTH
@@ -37,28 +35,22 @@ _WIDTH_TABLE[0x3000] = 0x20  # ideographic space
 # Invisible characters that break words apart without showing: zero-width
 # spaces and joiners, word joiner, BOM, soft hyphen, and bidirectional marks.
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
-for _ch in _INVISIBLE:
-    _WIDTH_TABLE[ord(_ch)] = None
+_WIDTH_TABLE.update(dict.fromkeys(map(ord, _INVISIBLE)))
 
 # Most text has none of the characters the table changes: finding that out with
 # one character-class search is much cheaper than translating every character.
 _HAS_WIDTH_FORMS = re.compile("[" + re.escape("".join(map(chr, _WIDTH_TABLE))) + "]")
 _SPACES = re.compile(r"\s\s*")  # \s+, starting with a class so that the engine skips to it in C
 # A space between two CJK characters is a layout artefact (justified print
-# columns, copied PDFs), never a word boundary in Chinese.
-# (The space comes first and the look-behind after it, so the engine can jump
-# from space to space instead of trying the look-behind at every character.)
+# columns, copied PDFs), never a word boundary in Chinese. Matching the space
+# first lets the engine jump from space to space instead of trying the look-behind everywhere.
 _CJK_SPACE = re.compile(r" (?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef] )(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 _LINE_BREAKS = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 
 
 def check_text(text: object, *, where: str = "text", max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
-    """Return ``text`` if it is a ``str`` of at most ``max_chars`` characters.
-
-    Raises :class:`InputTypeError` for anything but ``str`` (``None``, bytes,
-    numbers, NaN …) and :class:`InputValueError` for a text over the limit
-    (``max_chars=None``: no limit).
-    """
+    """Return ``text`` if it is a ``str`` of at most ``max_chars`` characters (``None``: no limit);
+    raise :class:`InputTypeError` for anything else, :class:`InputValueError` for a longer text."""
     if not isinstance(text, str):
         raise InputTypeError(f"{where} must be str, got {type(text).__name__}: {text!r:.60}")
     if max_chars is not None and len(text) > max_chars:
@@ -72,10 +64,9 @@ def check_text(text: object, *, where: str = "text", max_chars: int | None = DEF
 def check_texts(texts: object, *, max_chars: int | None = None) -> list[str]:
     """Return ``texts`` as a list of str, or raise :class:`InputTypeError`.
 
-    A single ``str`` is refused (it would otherwise be read as a list of
-    characters); so is any item that is not a ``str`` — ``None``, NaN, numbers,
-    bytes — with its index in the message; with ``max_chars``, so is an item
-    longer than that (:class:`InputValueError`).
+    A single ``str`` is refused (it would otherwise be read as characters), and
+    so is any item that is not a ``str``, with its index in the message; with
+    ``max_chars``, an item longer than that raises :class:`InputValueError`.
     """
     if isinstance(texts, (str, bytes)):
         raise InputTypeError(
@@ -129,13 +120,10 @@ def normalize(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
 class CleanText(str):
     """A text that :func:`normalize` has cleaned, with its Simplified reading beside it.
 
-    Text is cleaned once, where it enters zonenlp (a page's paragraphs, a batch
-    record, :func:`split_paragraphs`), and passed on as a ``CleanText``: the
-    steps after that — figures, tokens, features, keywords — each start with
-    :func:`normalize` and :func:`to_simplified`, which return a ``CleanText``
-    or its :attr:`simplified` reading at once instead of reading the text
-    again. It is a ``str`` in every other way: equal to, hashing and printing
-    as the same string.
+    Text is cleaned once, where it enters zonenlp, and passed on as a
+    ``CleanText``: :func:`normalize` and :func:`to_simplified`, which every
+    later step starts with, return it or its :attr:`simplified` reading at
+    once. It is a ``str`` in every other way.
 
     >>> text = clean(" 招商引資 ")
     >>> text, text.simplified, normalize(text) is text
@@ -156,18 +144,14 @@ class CleanText(str):
 def clean(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> CleanText:
     """``text`` normalized (see :func:`normalize`), as a :class:`CleanText` carrying its Simplified reading."""
     normalized = normalize(text, max_chars=max_chars)
-    if type(normalized) is CleanText:
-        return normalized
-    return CleanText(normalized, to_simplified(normalized))
+    return normalized if type(normalized) is CleanText else CleanText(normalized, to_simplified(normalized))
 
 
 def split_paragraphs(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[str]:
-    """Split a text into normalized paragraphs, one per non-empty line.
+    """Split a text into normalized paragraphs, one per line that is not empty after :func:`normalize`.
 
-    Chinese news puts one paragraph on a line, so every line break ends a
-    paragraph; blank lines and lines that are empty after :func:`normalize`
-    are dropped. Column breaks inside a paragraph are repaired by the page
-    reader, not here.
+    Chinese news puts one paragraph on a line; column breaks inside a
+    paragraph are repaired by the page reader, not here.
 
     >>> split_paragraphs("第一段。\\n\\n 第二段。\\r\\n")
     ['第一段。', '第二段。']
@@ -191,12 +175,10 @@ def to_simplified(text: str) -> str:
     """Traditional Chinese characters to Simplified ones, character for character.
 
     zonenlp's dictionary, corpus and model are Simplified, so every analysis
-    reads a text through this (招商引資 is read as 招商引资); the text a user gets
-    back (paragraphs, figure spans) stays as written. One character becomes one
-    character, so positions in the converted text are positions in the
-    original. The table (``resources/t2s.tsv``) holds 2,636 characters and
-    leaves out those whose conversion depends on the word (乾, 著 …) and any
-    character that also occurs in zonenlp's Simplified corpus.
+    reads a text through this; the text a user gets back stays as written.
+    Positions in the converted text are positions in the original. The table
+    (``resources/t2s.tsv``) leaves out characters whose conversion depends on
+    the word (乾, 著 …) and any that occurs in zonenlp's Simplified corpus.
 
     >>> to_simplified("招商引資與營商環境")
     '招商引资与营商环境'

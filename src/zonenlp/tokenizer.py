@@ -2,9 +2,7 @@
 
 :class:`Tokenizer` segments with rjieba or jieba (see :mod:`zonenlp._engines`)
 and zonenlp's domain dictionary, then keeps each number with its unit as one
-token and joins a place name to the zone word after it. Its engine is its own,
-built on first use, not at construction or import time: using zonenlp does not
-change how ``jieba.lcut`` behaves for the rest of a program.
+token and joins a place name to the zone word after it.
 """
 
 from __future__ import annotations
@@ -38,16 +36,13 @@ _UNITS = sorted(
 _NUMBER = r"\d+(?:[.,]\d+)*"
 # A date (2024年3月29日, 3月29日, 2024年), a range (1-3月), or a number with
 # an optional 余/多 and unit (39亿元, 446.83亿元, 300余家, 3.3%) is one token.
-#
-# Every branch starts with the one digit written first, outside them: a
-# pattern that begins with a character class lets Python's regex engine skip
-# to the next digit in C, where an alternation is tried at every position.
+# Every branch starts with the one digit written first, outside them: a pattern that
+# begins with a character class lets the regex engine skip to the next digit in C.
 _NUMBER_TOKEN = re.compile(
     rf"\d(?:\d{{3}}年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?"
     rf"|\d?月\d{{1,2}}日"
     rf"|\d*(?:[.,]\d+)*(?:[-~—至]{_NUMBER})?[余多]?(?:{'|'.join(map(re.escape, _UNITS))})?)"
 )
-_IS_NUMBER_TOKEN = re.compile(rf"(?:{_NUMBER_TOKEN.pattern})")
 _NUMBER_SPLIT = re.compile(rf"({_NUMBER_TOKEN.pattern})")
 # the digits of a number (_NUMBER, with a leading class: see above), which the
 # featurizer writes as 0 in words and characters alike
@@ -77,20 +72,15 @@ def _word_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _word_set(name: str) -> frozenset[str]:
+    return frozenset(_word_lines(_resource_text(name)))
+
+
+@lru_cache(maxsize=1)  # called once a token by keyword extraction: its own cache skips the name lookup
 def load_stopwords() -> frozenset[str]:
     """The shipped Chinese stop-word list (function words and empty news verbs)."""
-    return frozenset(_word_lines(_resource_text("stopwords.txt")))
-
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    return frozenset(_word_lines(_resource_text("places.txt")))
-
-
-@lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    return frozenset(_word_lines(_resource_text("common_words.txt")))
+    return _word_set("stopwords.txt")
 
 
 def _read_user_dict(user_dict: str | Path | None) -> list[tuple[str, str | None]]:
@@ -113,12 +103,8 @@ _engine_lock = threading.Lock()
 
 @lru_cache(maxsize=8)
 def _build_engine(user_dict: str | None, extra_words: tuple[str, ...], engine: str) -> tuple[Cut, frozenset[str]]:
-    """The cut function of an ``engine`` with the domain dictionary loaded, and the domain words.
-
-    Cached per dictionary and engine, so Tokenizers with the same settings
-    (the default one, the one inside a loaded model) share one engine instead
-    of each loading jieba's 20 MB dictionary again.
-    """
+    """The cut function of an ``engine`` with the domain dictionary loaded, and the domain words;
+    cached, so that Tokenizers with the same settings share one engine (and jieba's 20 MB dictionary)."""
     entries = _read_user_dict(user_dict) + [(w, None) for w in extra_words]
     with _engine_lock:
         return new_engine(engine, entries), frozenset(w for w, _ in entries)
@@ -135,12 +121,6 @@ def _indices(tokens: list[str], token: str) -> Iterable[int]:
         return
 
 
-def _without_spaces(tokens: list[str]) -> list[str]:
-    # normalize() has made every run of white space one " ", so " " is the
-    # only white-space token; most texts have none, and a C-level search says so
-    return [t for t in tokens if t != " "] if " " in tokens else tokens
-
-
 def is_word_token(token: str) -> bool:
     """True unless ``token`` is punctuation or symbols only (no letter, digit or ideograph)."""
     # most tokens are words: isalnum (in C) says so before the pattern is needed
@@ -149,7 +129,7 @@ def is_word_token(token: str) -> bool:
 
 def is_number_token(token: str) -> bool:
     """True for tokens such as ``39亿元``, ``3.3%``, ``2024年`` or ``27批次``."""
-    return token[:1].isdigit() and _IS_NUMBER_TOKEN.fullmatch(token) is not None
+    return token[:1].isdigit() and _NUMBER_TOKEN.fullmatch(token) is not None
 
 
 class Tokenizer:
@@ -171,24 +151,15 @@ class Tokenizer:
         default); a longer one raises :class:`~zonenlp.errors.InputValueError`.
         ``None`` removes the limit.
     backend:
-        The engine that segments, with jieba's dictionary and algorithm either
-        way: ``"auto"`` (default) is rjieba when it is installed (zonenlp
-        installs it wherever it has a wheel), else jieba; ``"rjieba"`` (jieba's
-        algorithm in Rust, several times as fast) and ``"jieba"`` choose
-        outright. They give the same tokens but for a few in 100,000 (99.998%
-        on zonenlp's corpus). :attr:`resolved_backend` says which one segments.
+        The engine, with jieba's dictionary and algorithm either way: ``"rjieba"``
+        (in Rust, several times as fast), ``"jieba"``, or ``"auto"`` (default):
+        rjieba where it is installed, else jieba. They agree on all but a few
+        tokens in 100,000. :attr:`resolved_backend` says which one segments.
 
-    Tokens come out normalized (see :func:`zonenlp.text.normalize`) and in
-    Simplified characters (:func:`zonenlp.text.to_simplified`); numbers keep
-    their unit (``39亿元``, ``3.3%``, ``27批次``); a place name followed by a zone
-    word is one token (``湘潭高新区``).
-
-    The engine is built on the first call to :meth:`tokenize`, not when the
-    object is made; a pickled Tokenizer carries its settings only and builds
-    its engine again when it is next used.
-
-    The names jieba users know work too: :meth:`cut` (an iterator) and
-    :meth:`lcut` (a list) give the tokens of :meth:`tokenize`.
+    Tokens come out normalized (:func:`zonenlp.text.normalize`) and Simplified
+    (:func:`zonenlp.text.to_simplified`); numbers keep their unit (``39亿元``,
+    ``3.3%``); a place name followed by a zone word is one token (``湘潭高新区``).
+    The engine is built on first use; a pickled Tokenizer carries its settings only.
     """
 
     def __init__(
@@ -212,10 +183,8 @@ class Tokenizer:
 
     # -- pickling: settings only, the engine is built again on demand --------
     def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["extra_words"] = tuple(self.extra_words)
-        state["_segmenter"] = None
-        state["_domain_words"] = frozenset()
+        state = dict(self.__dict__, extra_words=tuple(self.extra_words))
+        state.update(_segmenter=None, _domain_words=frozenset())
         del state["_lock"]
         return state
 
@@ -236,11 +205,6 @@ class Tokenizer:
 
     def __repr__(self) -> str:
         return "Tokenizer(" + ", ".join(f"{k}={v!r}" for k, v in self.settings().items()) + ")"
-
-    @property
-    def stopwords(self) -> frozenset[str]:
-        """The shipped stop-word list."""
-        return load_stopwords()
 
     @property
     def resolved_backend(self) -> str:
@@ -287,20 +251,17 @@ class Tokenizer:
     def _is_place(token: str) -> bool:
         # a known place, or a word that is not a common word of the dictionary
         # (支持, 推动 are; 清远, 浑南 are not): the name of a place before a zone word
-        if token in _places():
-            return True
-        return (
+        return token in _word_set("places.txt") or (
             2 <= len(token) <= 4
             and _CJK.match(token) is not None
             and token not in load_stopwords()
-            and token not in _common_words()
+            and token not in _word_set("common_words.txt")
         )
 
     def _merge_zone_names(self, tokens: list[str]) -> list[str]:
         """Join up to two place tokens before a zone word to it: 武汉 + 东湖 + 高新区 -> 武汉东湖高新区.
 
-        ``tokens`` hold no whitespace. Only the zone words are visited (found
-        with list.index, in C); the runs between them are copied whole.
+        Only the zone words are visited (found with list.index, in C); the runs between them are copied whole.
         """
         positions = sorted(
             index for suffix in ZONE_SUFFIXES.intersection(tokens) for index in _indices(tokens, suffix)
@@ -324,25 +285,13 @@ class Tokenizer:
         return out
 
     def segment(self, text: str) -> list[str]:
-        """Segment one text into words, punctuation tokens included (whitespace never).
-
-        Phrase building needs the punctuation to know where runs of words end.
-        """
-        return self._segment_normalized(normalize(text, max_chars=self.max_chars))
-
-    def _segment_normalized(self, text: str) -> list[str]:
-        """:meth:`segment` for a text that :func:`normalize` has already cleaned."""
-        return self._segment_simplified(to_simplified(text))
+        """Segment one text into words, punctuation tokens included (they end phrases), whitespace never."""
+        return self._segment_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
 
     def _segment_simplified(self, text: str, number_placeholder: bool = False) -> list[str]:
         """:meth:`segment` for a text already normalized and read as Simplified;
         ``number_placeholder`` writes the digits of number tokens as ``0``
         (``39亿元`` -> ``0亿元``), as the featurizer wants them."""
-        return self._merge_zone_names(_without_spaces(self._cut_with_numbers(text, number_placeholder)))
-
-    def _cut_with_numbers(self, text: str, number_placeholder: bool = False) -> list[str]:
-        """The segmenter's tokens, whitespace included, with each number (and its
-        unit) one token; ``number_placeholder`` writes its digits as ``0``."""
         cut = self._cut()
         hmm = self.hmm
         tokens: list[str] = []
@@ -353,7 +302,11 @@ class Tokenizer:
                 tokens.append(_DIGIT_RUNS.sub("0", piece) if number_placeholder else piece)
             elif piece:
                 tokens += cut(piece, hmm)
-        return tokens
+        # normalize() has made every run of white space one " ", so " " is the
+        # only white-space token; most texts have none, and a C-level search says so
+        if " " in tokens:
+            tokens = [t for t in tokens if t != " "]
+        return self._merge_zone_names(tokens)
 
     def tokenize(self, text: str) -> list[str]:
         """Segment one text into words (punctuation dropped unless ``keep_punctuation``).
@@ -361,14 +314,12 @@ class Tokenizer:
         >>> Tokenizer().tokenize("湘潭高新区新签约亿元以上项目10个，总投资额39亿元")
         ['湘潭高新区', '新', '签约', '亿元', '以上', '项目', '10个', '总投资额', '39亿元']
         """
-        return self._tokenize_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
-
-    def _tokenize_simplified(self, text: str) -> list[str]:
-        """:meth:`tokenize` for a text already normalized and read as Simplified."""
-        tokens = self._segment_simplified(text)
+        tokens = self._segment_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
         return tokens if self.keep_punctuation else [t for t in tokens if is_word_token(t)]
 
     __call__ = tokenize
+    #: jieba's name for :meth:`tokenize`.
+    lcut = tokenize
 
     def cut(self, text: str) -> Iterator[str]:
         """The tokens of :meth:`tokenize`, as an iterator: jieba's ``cut``, with zonenlp's tokens.
@@ -377,14 +328,6 @@ class Tokenizer:
         '湘潭高新区 / 引进 / 双创人才'
         """
         return iter(self.tokenize(text))
-
-    def lcut(self, text: str) -> list[str]:
-        """The tokens of :meth:`tokenize`: jieba's ``lcut``, with zonenlp's tokens.
-
-        >>> Tokenizer().lcut("湘潭高新区引进双创人才")
-        ['湘潭高新区', '引进', '双创人才']
-        """
-        return self.tokenize(text)
 
     def tokenize_many(self, texts: Iterable[str]) -> list[list[str]]:
         """Tokenize each text; raise :class:`InputTypeError` naming the first non-str item."""
@@ -415,10 +358,5 @@ def cut(text: str) -> Iterator[str]:
     return default_tokenizer().cut(text)
 
 
-def lcut(text: str) -> list[str]:
-    """The words of ``text`` as a list, with the default :class:`Tokenizer`: ``jieba.lcut``'s habit.
-
-    >>> lcut("湘潭高新区打好招商引资主动仗")
-    ['湘潭高新区', '打', '好', '招商引资', '主动仗']
-    """
-    return default_tokenizer().lcut(text)
+#: ``jieba.lcut``'s name for :func:`tokenize`.
+lcut = tokenize

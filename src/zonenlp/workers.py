@@ -1,31 +1,21 @@
 """Work on several cores: worker processes from loky (joblib's process executor), each holding a copy of the model.
 
-Threads would not help: segmentation and featurization are Python code that
-holds the GIL. ``n_jobs`` processes share the work: ``n_jobs - 1`` worker
-processes and the calling process itself, which takes an item whenever every
-worker already has two waiting. On two cores that is as fast, once the
-workers run, as two workers beside an idle caller (``benchmarks/speed.py``),
-holds one copy of the model fewer, and lets this process compute while a
-worker starts — which takes longer than a call of 10,000 paragraphs.
+Threads would not help: segmentation and featurization hold the GIL. ``n_jobs - 1``
+workers and the calling process share the work; the caller takes an item whenever every
+worker has two waiting, which on two cores is as fast as two workers beside an idle caller
+(``benchmarks/speed.py``), holds one model fewer, and computes while the workers start.
 
-The workers are a :class:`loky.ProcessPoolExecutor`: loky starts each worker
-as a fresh interpreter, gives it the model once (the executor's
-initializer), restarts a worker that dies, ends idle workers after
-:data:`IDLE_SECONDS` and all of them when this process exits. Two things are
-added here. A worker also exits within a second of its parent's death (a
-``kill -9`` runs no exit handler, and loky's idle workers would wait out
-their timeout). And the executor is zonenlp's own, not loky's process-wide
-one (``get_reusable_executor``): that one is joblib's too, so scikit-learn's
-``n_jobs`` would replace it between two calls — and joblib fails on an
-executor it did not make.
+loky starts each worker as a fresh interpreter with the model (the initializer), restarts
+one that dies, and ends idle workers after :data:`IDLE_SECONDS` and all of them when this
+process exits. Added here: a worker exits within a second of its parent's death
+(``kill -9`` runs no exit handler); and the executor is zonenlp's own, not loky's
+``get_reusable_executor``, which is joblib's too: scikit-learn's ``n_jobs`` would replace
+it between two calls, and joblib fails on an executor it did not make.
 
-The executor is kept between calls for as long as it serves the same model,
-so later calls send only their input. "The same model" is decided by
-identity: the model's public attributes and those of its featurizer, as they
-were when the workers started. A refit, a ``use_backend`` or an assigned
-attribute replaces one of them, so the next call starts workers with the
-model as it is (attributes changed in place, such as
-``model.thresholds_[0] = 0.3``, are not seen: assign a new value instead).
+The executor serves later calls (which then send only their input) while the model's and
+its featurizer's public attributes are the objects they were when it started: a refit, a
+``use_backend`` or an assignment starts new workers; a change in place
+(``model.thresholds_[0] = 0.3``) is not seen.
 """
 
 from __future__ import annotations
@@ -67,15 +57,15 @@ def resolve_jobs(n_jobs: int | None) -> int:
     return os.cpu_count() or 1 if n_jobs == -1 else n_jobs
 
 
-def tapering_ranges(n: int, size: int, jobs: int, shortest: int = SHORTEST_RANGE) -> list[tuple[int, int]]:
+def tapering_ranges(n: int, size: int, jobs: int) -> list[tuple[int, int]]:
     """``(start, stop)`` ranges covering ``0 .. n``: ``size`` long while much is left, then
-    shorter (each a ``2 * jobs``-th of what is left, at least ``shortest``), so that
-    the processes finish together instead of one waiting for another's last range.
+    shorter (each a ``2 * jobs``-th of what is left, at least :data:`SHORTEST_RANGE`), so
+    that the processes finish together instead of one waiting for another's last range.
     The ranges depend on ``n``, ``size`` and ``jobs`` only, so the results do too."""
     bounds = []
     start = 0
     while start < n:
-        stop = min(n, start + min(size, max(shortest, -(-(n - start) // (2 * jobs)))))
+        stop = min(n, start + min(size, max(SHORTEST_RANGE, -(-(n - start) // (2 * jobs)))))
         bounds.append((start, stop))
         start = stop
     return bounds
@@ -202,14 +192,12 @@ def map_in_order(
     """``work(model, item)`` for each item, in order, on ``n_jobs`` processes: this one
     and ``n_jobs - 1`` workers that hold a copy of ``model``.
 
-    Items are read as they are needed: at most ``ahead`` (default ``2 * n_jobs``)
-    are taken ahead of the result handed back, so a stream of any length takes
-    bounded memory; a list already in memory can pass its length, so that this
-    process goes on computing while a worker finishes an item. This process never
-    waits for workers that are still starting: it computes their items itself.
-    ``work`` must be picklable (a module-level function, or a ``functools.partial``
-    of one), as must the items and results. An error in a worker is raised here,
-    and the items not yet started are cancelled.
+    At most ``ahead`` items (default ``2 * n_jobs``) are read ahead of the result
+    handed back, so a stream takes bounded memory; a list in memory can pass its
+    length, so that this process goes on computing while a worker finishes an item.
+    ``work`` (a module-level function, or a ``functools.partial`` of one), the items
+    and the results must be picklable. An error in a worker is raised here, and
+    the items not yet started are cancelled.
     """
     if n_jobs <= 1:
         yield from (work(model, item) for item in items)
@@ -243,7 +231,6 @@ def map_in_order(
 
 
 def _result(model: Any, work: Callable[[Any, Item], Result], workers: _Workers, item: Item, future: Future[Result]) -> Result:
-    """The result of ``item``: the future's, or — rather than wait for workers that have not
-    handed back anything yet, and may still be starting (an interpreter, the model
-    unpickled, a dictionary loaded) — computed here, the workers' copy left unused."""
+    """The result of ``item``: the future's, or computed here while no worker has handed
+    back anything yet (they may still be starting: an interpreter, the model, a dictionary)."""
     return future.result() if future.done() or workers.warm else work(model, item)
