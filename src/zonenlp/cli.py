@@ -70,7 +70,8 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
         group = list(grouped)
         if article is not None:
             print(f"\n[{article}] {group[0]['title'] or '(untitled article)'}", file=out)
-        table = [{**r, "themes": "+".join(r["themes"]) or "other", "keywords": _terms(r["keywords"])} for r in group]
+        table = [{**r, "themes": "+".join(r["themes"]) or "other", "keywords": _terms(r["keywords"])}
+                 for r in group]
         print_table(table, [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34),
                             ("text", "paragraph", 60)], out)
     return 0
@@ -146,10 +147,12 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
         if args.whole:
             ps = ["\n".join(ps)] if ps else []
         units += [(source, p) for p in ps]
-    rows = [{"file": f, "text": t, "keywords": extractor.extract(t, args.k), "index": i} for i, (f, t) in enumerate(units, 1)]
+    rows = [{"file": f, "text": t, "keywords": extractor.extract(t, args.k), "index": i}
+            for i, (f, t) in enumerate(units, 1)]
     header = ["index", "file", "keywords", "scores", "text"]
     if not _print_rows(rows, args.format, out, header, lambda r: [
-        r["index"], r["file"], ";".join(_terms(r["keywords"])), ";".join(f"{s:g}" for _, s in r["keywords"]), r["text"],
+        r["index"], r["file"], ";".join(_terms(r["keywords"])), ";".join(f"{s:g}" for _, s in r["keywords"]),
+        r["text"],
     ]):
         table = [{**r, "keywords": _terms(r["keywords"])} for r in rows]
         print_table(table, [("index", "#", 3), ("keywords", "keywords", 50), ("text", "paragraph", 60)], out)
@@ -236,25 +239,31 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
 
 _JOBS = "processes that tag: this one and N - 1 workers (-1: one per core; default: one process)"
 
-#: Arguments of several commands, by name: (flags, options of ``add_argument``).
-_SHARED: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "file": (("file",), dict(metavar="FILE", help="UTF-8 text file, or - for standard input")),
-    "files": (("files",), dict(nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input")),
-    "data": (("data",), dict(nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")),
-    "lines": (("--lines",), dict(action="store_true", help="one paragraph per line: do not read the text as a page")),
-    "model": (("--model",), dict(metavar="PATH", help="model file (safe .npz or .joblib; default: the shipped model)")),
-    "quiet": (("--quiet",), dict(action="store_true", help="no progress bar (shown on a terminal otherwise)")),
-    "format": (("--format",), dict(choices=FORMATS, default="table", help="output format (default: %(default)s)")),
-    "k": (("-k",), dict(type=int, metavar="N")),
-    "jobs": (("--jobs",), dict(type=int, metavar="N", help=_JOBS)),
+#: Arguments of several commands, by flag: the options of ``add_argument``.
+_SHARED: dict[str, dict[str, Any]] = {
+    "file": dict(metavar="FILE", help="UTF-8 text file, or - for standard input"),
+    "files": dict(nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input"),
+    "data": dict(nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs"),
+    "--lines": dict(action="store_true", help="one paragraph per line: do not read the text as a page"),
+    "--model": dict(metavar="PATH", help="model file (safe .npz or .joblib; default: the shipped model)"),
+    "--quiet": dict(action="store_true", help="no progress bar (shown on a terminal otherwise)"),
+    "--format": dict(choices=FORMATS, default="table", help="output format (default: %(default)s)"),
+    "-k": dict(type=int, metavar="N"),
+    "--jobs": dict(type=int, metavar="N", help=_JOBS),
 }
 
 
-def _add(parser: argparse.ArgumentParser, *names: str, **changes: Any) -> None:
-    """Add the :data:`_SHARED` arguments ``names`` to ``parser``, with ``changes`` to their options."""
-    for name in names:
-        flags, options = _SHARED[name]
-        parser.add_argument(*flags, **{**options, **changes})
+def _add(parser: argparse.ArgumentParser, *flags: str, **changes: Any) -> None:
+    """Add the :data:`_SHARED` arguments ``flags`` to ``parser``, with ``changes`` to their options."""
+    for flag in flags:
+        parser.add_argument(flag, **{**_SHARED[flag], **changes})
+
+
+def _command(sub: Any, name: str, run: Callable[[argparse.Namespace, TextIO], int], **options: Any) -> Any:
+    """Add the subcommand ``name``, which ``run`` carries out; ``options`` go to ``add_parser``."""
+    parser = sub.add_parser(name, **options)
+    parser.set_defaults(run=run)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -267,21 +276,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zonenlp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    tag = sub.add_parser(
-        "tag",
+    tag = _command(
+        sub, "tag", _cmd_tag,
         help="tag each paragraph of a page with themes and keywords",
         description="Read FILE as a newspaper page (articles, headlines, bylines and captions recognised, "
         "paragraphs broken by the layout joined) and print each content paragraph with its themes "
         "(or 'other') and keywords. With --lines every non-empty line is one paragraph.",
         epilog="example: zonenlp tag data/seed/page-2024-hitech-zones.txt --format jsonl",
     )
-    _add(tag, "file", "lines", "model", "jobs", "format")
-    _add(tag, "k", default=5, help="keywords per paragraph (default: %(default)s)")
-    _add(tag, "quiet")
-    tag.set_defaults(run=_cmd_tag)
+    _add(tag, "file", "--lines", "--model", "--jobs", "--format")
+    _add(tag, "-k", default=5, help="keywords per paragraph (default: %(default)s)")
+    _add(tag, "--quiet")
 
-    batch = sub.add_parser(
-        "batch",
+    batch = _command(
+        sub, "batch", _cmd_batch,
         help="tag a large file of records: streaming, resumable, on several cores or a Dask cluster",
         description="Tag every record of IN (JSON Lines, CSV, or plain text with one paragraph per line; "
         "--pages for newspaper pages) and write one record per input record, in input order, to OUT "
@@ -313,10 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--encoding", metavar="NAME",
                        help="input encoding, e.g. utf-8 or gb18030 (default: detected); lines invalid in it become error records")
     batch.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: csv for OUT ending in .csv, else jsonl)")
-    _add(batch, "k", default=5, help="keywords per record (default: %(default)s)")
+    _add(batch, "-k", default=5, help="keywords per record (default: %(default)s)")
     batch.add_argument("--figures", action="store_true", help="add the figures (money, counts, areas, dates, zones) of each record")
-    _add(batch, "model")
-    _add(batch, "jobs", help=f"{_JOBS}; with --engine dask and no --scheduler, the workers of the local cluster")
+    _add(batch, "--model")
+    _add(batch, "--jobs", help=f"{_JOBS}; with --engine dask and no --scheduler, the workers of the local cluster")
     batch.add_argument("--chunk-size", type=int, default=1000, metavar="N",
                        help="records tagged and committed at a time; memory grows with it (default: %(default)s)")
     batch.add_argument("--resume", action="store_true",
@@ -324,15 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true",
                        help="replace OUT if it exists (never when OUT is the input: that is always refused)")
     batch.add_argument("--progress", action="store_true", help="show the progress bar on stderr even when it is not a terminal")
-    _add(batch, "quiet")
+    _add(batch, "--quiet")
     batch.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes, or a Dask cluster (needs zonenlp[dask]) (default: %(default)s)")
     batch.add_argument("--scheduler", metavar="ADDRESS",
                        help="address of a running Dask scheduler (default with --engine dask: a local cluster)")
-    batch.set_defaults(run=_cmd_batch)
 
-    report = sub.add_parser(
-        "report",
+    report = _command(
+        sub, "report", _cmd_report,
         help="write a self-contained HTML report of a page",
         description="Read FILE as a page, tag every paragraph and write one HTML file (no network, no server "
         "needed to open it): articles with paragraphs coloured by theme, keywords and figures highlighted, "
@@ -341,11 +348,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add(report, "file")
     report.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the report")
-    _add(report, "model")
-    report.set_defaults(run=_cmd_report)
+    _add(report, "--model")
 
-    kw = sub.add_parser(
-        "keywords",
+    kw = _command(
+        sub, "keywords", _cmd_keywords,
         help="extract keywords of each paragraph, of whole files, or across files",
         description="Print the keywords of each paragraph of FILE(s) (read as pages; --lines for one paragraph "
         "per line), best first; --whole gives the keywords of each whole file, --summary the top terms across "
@@ -353,28 +359,26 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: zonenlp keywords week/*.txt --summary -k 30",
     )
     _add(kw, "files")
-    _add(kw, "k", default=10, help="keywords per paragraph, or in the summary (default: %(default)s)")
-    _add(kw, "lines")
+    _add(kw, "-k", default=10, help="keywords per paragraph, or in the summary (default: %(default)s)")
+    _add(kw, "--lines")
     scope = kw.add_mutually_exclusive_group()
     scope.add_argument("--whole", action="store_true", help="keywords of each whole file instead of each paragraph")
     scope.add_argument("--summary", action="store_true", help="top terms across all paragraphs of all files, with counts")
     kw.add_argument("--method", choices=("tfidf", "textrank"), default="tfidf", help="ranking (default: %(default)s)")
-    _add(kw, "format")
-    kw.set_defaults(run=_cmd_keywords)
+    _add(kw, "--format")
 
-    themes = sub.add_parser(
-        "themes",
+    themes = _command(
+        sub, "themes", _cmd_themes,
         help="show the terms that characterise each theme of a model",
         description="Print, for each theme, the words with the largest weight in the model.",
         epilog="example: zonenlp themes -k 15",
     )
-    _add(themes, "model")
-    _add(themes, "k", default=20, help="terms per theme (default: %(default)s)")
-    _add(themes, "format", choices=("table", "jsonl"))
-    themes.set_defaults(run=_cmd_themes)
+    _add(themes, "--model")
+    _add(themes, "-k", default=20, help="terms per theme (default: %(default)s)")
+    _add(themes, "--format", choices=("table", "jsonl"))
 
-    train = sub.add_parser(
-        "train",
+    train = _command(
+        sub, "train", _cmd_train,
         help="train a theme model on labelled JSON Lines",
         description="Train a ThemeClassifier on JSON Lines files with 'text' and 'labels' ([] for other), "
         "choose per-label thresholds by cross-validation, and save the model with its manifest.",
@@ -398,19 +402,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     train.add_argument("--labels", metavar="A,B,…", help="label order (default: the themes in zonenlp's order, then other labels sorted)")
     train.add_argument("--group-field", metavar="FIELD", help="keep records sharing this field in one fold (e.g. group)")
-    _add(train, "quiet")
-    train.set_defaults(run=_cmd_train)
+    _add(train, "--quiet")
 
-    ev = sub.add_parser(
-        "evaluate",
+    ev = _command(
+        sub, "evaluate", _cmd_evaluate,
         help="score a model on labelled JSON Lines",
         description="Print per-label precision, recall and F1, micro and macro F1, exact-match accuracy and "
         "F1 of 'other' of a model on labelled JSON Lines.",
         epilog="example: zonenlp evaluate data/themes/seed.jsonl",
     )
-    _add(ev, "data", "model")
-    _add(ev, "format", choices=("table", "json"))
-    ev.set_defaults(run=_cmd_evaluate)
+    _add(ev, "data", "--model")
+    _add(ev, "--format", choices=("table", "json"))
     return parser
 
 

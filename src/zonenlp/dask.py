@@ -7,12 +7,10 @@ Needs the optional dependencies: ``pip install "zonenlp[dask]"``.
 >>> zonenlp.dask.tag_bag(bag).compute(scheduler="sync")  # a cluster's workers run the same
 [{'themes': ['investment'], 'scores': {...}, 'keywords': ['签约项目']}, {'error': 'text is empty'}]
 
-Every function here runs :func:`zonenlp.batch.tag_values` on the workers, the
-function the local batch path runs, so both give identical records. A worker
-loads the model from its file the first time a task needs it and keeps it for
-the worker's lifetime (one model per file and backend per worker process);
-the model file must therefore be readable at the same path on every worker —
-the shipped model (``model=None``) always is, wherever zonenlp is installed.
+The workers run :func:`zonenlp.batch.tag_values`, as the local batch path
+does, so both give identical records. A worker loads a model file once and
+keeps it, so the file must be readable at the same path on every worker (the
+shipped model, ``model=None``, always is).
 """
 
 from __future__ import annotations
@@ -34,8 +32,7 @@ from .text import check_positive_int
 
 __all__ = ["tag_bag", "tag_frame", "tag_chunks", "connect"]
 
-# (model path, backend) -> (model, keyword extractor), in each worker process;
-# the lock keeps two threads of one worker from loading the same model twice.
+# (model path, backend) -> (model, keyword extractor) in a worker; the lock keeps its threads from loading twice
 _MODELS: dict[tuple[str | None, str], tuple[Any, Any]] = {}
 _MODELS_LOCK = threading.Lock()
 
@@ -114,13 +111,8 @@ def tag_frame(ddf: Any, column: str, model: str | Path | None = None, *, k: int 
 
 
 def tag_chunks(
-    client: Any,
-    chunks: Iterable[list[object]],
-    model: str | Path | None = None,
-    *,
-    k: int = 5,
-    figures: bool = False,
-    backend: str = "auto",
+    client: Any, chunks: Iterable[list[object]], model: str | Path | None = None, *,
+    k: int = 5, figures: bool = False, backend: str = "auto",
 ) -> Iterator[list[dict[str, Any]]]:
     """Tag a stream of chunks on the cluster of ``client``, yielding each chunk's
     records in order. Each chunk is a one-partition bag through :func:`tag_bag`;
@@ -149,17 +141,12 @@ def connect(scheduler: str | None = None, n_workers: int | None = None) -> Itera
     processes (default: one per core), closed on exit."""
     dask = _require("dask")
     distributed = _require("distributed")
-    # distributed keeps, for debugging, the last 1,000 messages under 1 MB of
-    # every connection it makes; a chunk of texts is such a message, so a long
-    # job kept up to 1,000 chunks (0.4 GB at the default chunk size) in the
-    # client and as many in a local scheduler (measured: 1.4 GB of processes
-    # at 10^4 records, 2.1 GB at 10^6). Connections read the setting when
-    # they are made.
+    # distributed keeps, for debugging, the last 1,000 messages of each connection, chunks of texts
+    # included (measured: 1.4 GB at 10^4 records, 2.1 GB at 10^6); connections read this when made
     cluster = None
     with dask.config.set({"distributed.admin.low-level-log-length": 0}):
         if scheduler is None:
-            # one thread per worker: tagging is Python code that holds the GIL. Any
-            # free port for the cluster's web server: another cluster may have 8787.
+            # one thread per worker: tagging holds the GIL; any free dashboard port: another cluster may have 8787
             cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                                dashboard_address=":0")
         client = distributed.Client(scheduler if cluster is None else cluster)
