@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
@@ -63,14 +63,12 @@ def _worker_model(model: str | None, backend: str) -> tuple[Any, Any]:
         return _MODELS[key]
 
 
-def _tag_partition(values: Iterable[object], model: str | None, backend: str, k: int, figures: bool) -> list[dict[str, Any]]:
+def _on_worker(
+    partition: Any, tag: Callable[..., Any], model: str | None, backend: str, *args: Any, **options: Any
+) -> Any:
+    """``tag(model, partition, *args, **options)`` with this worker's model and keyword extractor."""
     loaded, extractor = _worker_model(model, backend)
-    return tag_values(loaded, list(values), k=k, with_figures=figures, extractor=extractor)
-
-
-def _tag_frame_partition(df: Any, column: str, model: str | None, backend: str, k: int) -> Any:
-    loaded, extractor = _worker_model(model, backend)
-    return _tag_pandas_frame(loaded, df, column, k=k, extractor=extractor)
+    return tag(loaded, partition, *args, extractor=extractor, **options)
 
 
 def tag_bag(bag: Any, model: str | Path | None = None, *, k: int = 5, figures: bool = False, backend: str = "auto") -> Any:
@@ -86,7 +84,7 @@ def tag_bag(bag: Any, model: str | Path | None = None, *, k: int = 5, figures: b
     if not isinstance(bag, dask_bag.Bag):
         raise InputTypeError(f"bag must be a dask.bag.Bag, got {type(bag).__name__}")
     check_positive_int(k, "k")
-    return bag.map_partitions(_tag_partition, _model_path(model), backend, k, figures)
+    return bag.map_partitions(_on_worker, tag_values, _model_path(model), backend, k=k, with_figures=figures)
 
 
 def tag_frame(ddf: Any, column: str, model: str | Path | None = None, *, k: int = 5, backend: str = "auto") -> Any:
@@ -107,7 +105,7 @@ def tag_frame(ddf: Any, column: str, model: str | Path | None = None, *, k: int 
     check_positive_int(k, "k")
     path = _model_path(model)
     meta = frame_with_tags(ddf._meta, [], read_manifest(path)["labels"])
-    return ddf.map_partitions(_tag_frame_partition, column, path, backend, k, meta=meta)
+    return ddf.map_partitions(_on_worker, _tag_pandas_frame, path, backend, column, k=k, meta=meta)
 
 
 def tag_chunks(
