@@ -79,23 +79,21 @@ _DESCRIBE: dict[str, Callable[[Figure], str]] = {
 def _highlighted(paragraph: TaggedParagraph) -> str:
     """The paragraph as HTML, figures and keywords wrapped in their own elements."""
     text = paragraph.text
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []  # start, end, opening and closing tag
     for figure in paragraph.figures:
         css = "fig zone" if figure.kind == "zone" else "fig"
-        spans.append((figure.start, figure.end, f'<span class="{css}" title="{_escape(_DESCRIBE[figure.kind](figure))}">'))
+        title = _escape(_DESCRIBE[figure.kind](figure))
+        spans.append((figure.start, figure.end, f'<span class="{css}" title="{title}">', "</span>"))
     for word, _score in paragraph.keywords:
         position = text.find(word)
         while position >= 0:
             end = position + len(word)
-            if not any(position < e and s < end for s, e, _ in spans):
-                spans.append((position, end, '<mark class="kw">'))
+            if not any(position < e and s < end for s, e, _, _ in spans):
+                spans.append((position, end, '<mark class="kw">', "</mark>"))
             position = text.find(word, end)
-    spans.sort()
     out, cursor = [], 0
-    for start, end, opening in spans:
-        out.append(_escape(text[cursor:start]))
-        closing = "</mark>" if opening.startswith("<mark") else "</span>"
-        out.append(opening + _escape(text[start:end]) + closing)
+    for start, end, opening, closing in sorted(spans):
+        out += [_escape(text[cursor:start]), opening + _escape(text[start:end]) + closing]
         cursor = end
     out.append(_escape(text[cursor:]))
     return "".join(out)
