@@ -75,16 +75,14 @@ def _is_safe(path: Path) -> bool:
 
 
 def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None, notes: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` and its manifest beside it (``path`` + ``.json``).
+    """Write a fitted ThemeClassifier to ``path`` and its manifest beside it; return the manifest's path.
 
-    ``model`` must be a fitted :class:`~zonenlp.ThemeClassifier` (what
-    :func:`load` reads back). A path ending in ``.npz`` is written in the safe
-    format, anything else with joblib. ``metrics`` (evaluation figures) and
-    ``notes`` (anything else worth recording, e.g. how the configuration was
-    chosen) go into the manifest. Both files are written under temporary
+    A path ending in ``.npz`` is written in the safe format, anything else with
+    joblib. ``metrics`` (evaluation figures) and ``notes`` (anything else worth
+    recording) go into the manifest. Both files are written under temporary
     names and renamed into place: a save that fails (a model the safe format
-    cannot hold, a full disk) leaves no file and no manifest behind, and
-    leaves an earlier model at ``path`` as it was. Returns the manifest's path.
+    cannot hold, a full disk) leaves nothing behind, and an earlier model at
+    ``path`` as it was.
     """
     from .classifier import ThemeClassifier
 
@@ -218,15 +216,11 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
         )
     current = _versions()
     # a safe file holds arrays only: which scikit-learn made them does not matter
-    packages = ("zonenlp", "jieba") if _is_safe(model_path) else ("zonenlp", "scikit-learn", "jieba")
-    for package in packages:
+    for package in ("zonenlp", "jieba") if _is_safe(model_path) else ("zonenlp", "scikit-learn", "jieba"):
         saved = manifest.get("versions", {}).get(package)
         if saved != current[package]:
-            warnings.warn(
-                f"{model_path.name} was saved with {package} {saved}, this is {package} {current[package]}",
-                ZonenlpVersionWarning,
-                stacklevel=2,
-            )
+            message = f"{model_path.name} was saved with {package} {saved}, this is {package} {current[package]}"
+            warnings.warn(message, ZonenlpVersionWarning, stacklevel=2)
     try:
         if _is_safe(model_path):
             from ._safe_format import read_safe
