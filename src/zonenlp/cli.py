@@ -267,6 +267,7 @@ def _command(sub: Any, name: str, run: Callable[[argparse.Namespace, TextIO], in
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``zonenlp`` command and its subcommands."""
     parser = argparse.ArgumentParser(
         prog="zonenlp",
         description="Tag Chinese development-zone news with themes (investment 招商引资, environment 营商环境, "
@@ -420,10 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``zonenlp`` console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "k", 1) < 1:
-        parser.error("-k must be at least 1")
-    if getattr(args, "chunk_size", 1) < 1:
-        parser.error("--chunk-size must be at least 1")
+    for flag, value in (("-k", getattr(args, "k", 1)), ("--chunk-size", getattr(args, "chunk_size", 1))):
+        if value < 1:
+            parser.error(f"{flag} must be at least 1")
     try:
         return args.run(args, sys.stdout)
     except ZonenlpError as exc:
