@@ -6,7 +6,9 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from itertools import groupby
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,6 +24,24 @@ FORMATS = ("table", "jsonl", "csv")
 LONG_INPUT = 1000
 
 
+def _print_rows(
+    rows: list[dict[str, Any]], fmt: str, out: TextIO, header: list[str], csv_row: Callable[[Any], list[Any]]
+) -> bool:
+    """Print ``rows`` as JSON Lines, or as CSV with ``header`` and ``csv_row(row)`` per row;
+    ``False`` (nothing printed) for the table format, which each command lays out itself."""
+    if fmt == "jsonl":
+        print_jsonl(rows, out)
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows(map(csv_row, rows))
+    return fmt != "table"
+
+
+def _terms(keywords: list[tuple[str, float]]) -> list[str]:
+    return [word for word, _ in keywords]
+
+
 def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     from .batch import tag_texts
     from .display import progress_bar, show_progress
@@ -30,72 +50,62 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
 
     units = paragraph_units(read_text(args.file), args.lines)
     model = load(args.model)
+    labels = model.classes_.tolist()
     # themes and keywords (with the model's tokenizer, as `zonenlp batch` and analyze() use) on --jobs processes
     stream = tag_texts(model, [p for _, _, p in units], k=args.k, n_jobs=args.jobs)
     show = len(units) >= LONG_INPUT and show_progress(quiet=args.quiet)
+    page_columns = [] if args.lines else ["article", "title"]
     records = []
     with progress_bar(total=len(units), unit="paragraphs", desc="tagging", show=show) as bar:
         for index, ((article, title, text), (tag, keywords)) in enumerate(zip(units, stream), 1):
-            page = {} if args.lines else {"article": article, "title": title}
+            page = dict(zip(page_columns, (article, title)))
             records.append({"index": index, **page, "text": text, **tag_record(tag, keywords)})
             bar.update()
-    page_columns = [] if args.lines else ["article", "title"]
-    if args.format == "jsonl":
-        print_jsonl(records, out)
-    elif args.format == "csv":
-        writer = csv.writer(out)
-        writer.writerow(["index", *page_columns, *columns(model.classes_.tolist(), error=False), "text"])
-        for r in records:
-            writer.writerow([r["index"], *[r[c] for c in page_columns], *row(r, model.classes_.tolist(), error=False, text=True), r["text"]])
-    else:
-        groups: dict[Any, list[dict[str, Any]]] = {}
-        for r in records:
-            groups.setdefault(r.get("article"), []).append(r)
-        for article, group in groups.items():
-            if article is not None:
-                print(f"\n[{article}] {group[0]['title'] or '(untitled article)'}", file=out)
-            table = [{"index": r["index"], "themes": "+".join(r["themes"]) or "other",
-                      "keywords": [word for word, _ in r["keywords"]], "text": r["text"]} for r in group]
-            print_table(table, [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34),
-                                ("text", "paragraph", 60)], out)
+    header = ["index", *page_columns, *columns(labels, error=False), "text"]
+    if _print_rows(records, args.format, out, header, lambda r: [
+        r["index"], *[r[c] for c in page_columns], *row(r, labels, error=False, text=True), r["text"]
+    ]):
+        return 0
+    for article, grouped in groupby(records, key=lambda r: r.get("article")):
+        group = list(grouped)
+        if article is not None:
+            print(f"\n[{article}] {group[0]['title'] or '(untitled article)'}", file=out)
+        table = [{**r, "themes": "+".join(r["themes"]) or "other", "keywords": _terms(r["keywords"])}
+                 for r in group]
+        print_table(table, [("index", "#", 3), ("themes", "themes", 22), ("keywords", "keywords", 34),
+                            ("text", "paragraph", 60)], out)
     return 0
 
 
 def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
+    from .batch import RecordReader, run_batch, text_limit
+    from .display import show_progress
     from .persistence import load
 
     if args.scheduler and args.engine != "dask":
         raise ZonenlpError("--scheduler needs --engine dask")
     try:
-        return _run_batch_command(args, load(args.model))
+        model = load(args.model)
+        reader = RecordReader(
+            args.input, input_format=args.input_format, text_field=args.text_field, id_field=args.id_field,
+            encoding=args.encoding, pages=args.pages, max_chars=text_limit(model),
+        )
+        options = dict(output_format=args.format, k=args.k, with_figures=args.figures, n_jobs=args.jobs,
+                       chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force,
+                       progress=show_progress(quiet=args.quiet, force=args.progress))
+        if args.engine == "dask":
+            from .dask import connect, tag_chunks
+
+            with connect(args.scheduler, n_workers=args.jobs) as client:
+                # the workers load the same file with the same tokenizer backend as here
+                tagger = partial(tag_chunks, client, model=args.model, k=args.k, figures=args.figures,
+                                 backend=model.backend)
+                summary = run_batch(reader, args.output, model, tagger=tagger, **options)
+        else:
+            summary = run_batch(reader, args.output, model, **options)
+        print(f"zonenlp batch: {summary}", file=sys.stderr)
     except OSError as exc:  # unreadable input, unwritable output directory, full disk
         raise ZonenlpError(f"{exc.filename or 'batch'}: {exc.strerror or exc}") from None
-
-
-def _run_batch_command(args: argparse.Namespace, model: Any) -> int:
-    from .batch import RecordReader, run_batch, text_limit
-    from .display import show_progress
-
-    reader = RecordReader(
-        args.input, input_format=args.input_format, text_field=args.text_field, id_field=args.id_field,
-        encoding=args.encoding, pages=args.pages, max_chars=text_limit(model),
-    )
-    show = show_progress(quiet=args.quiet, force=args.progress)
-    options = dict(output_format=args.format, k=args.k, with_figures=args.figures, n_jobs=args.jobs,
-                   chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force, progress=show)
-    if args.engine == "dask":
-        from .dask import connect, tag_chunks
-
-        with connect(args.scheduler, n_workers=args.jobs) as client:
-
-            def on_cluster(chunks: Iterable[list[object]]) -> Iterator[list[dict[str, Any]]]:
-                # the workers load the same file with the same tokenizer backend as here
-                return tag_chunks(client, chunks, args.model, k=args.k, figures=args.figures, backend=model.backend)
-
-            summary = run_batch(reader, args.output, model, tagger=on_cluster, **options)
-    else:
-        summary = run_batch(reader, args.output, model, **options)
-    print(f"zonenlp batch: {summary}", file=sys.stderr)
     return 0
 
 
@@ -122,42 +132,29 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
 
     extractor = KeywordExtractor(method=args.method)
     texts = {source: read_text(source) for source in args.files}
+    paragraphs = {source: [p for _, _, p in paragraph_units(text, args.lines)] for source, text in texts.items()}
     if args.summary:
-        units = [p for text in texts.values() for p in paragraph_units(text, args.lines)]
-        summary = corpus_keywords([p for _, _, p in units], k=args.k, extractor=extractor)
+        units = [p for ps in paragraphs.values() for p in ps]
+        summary = corpus_keywords(units, k=args.k, extractor=extractor)
         rows = [{"rank": i, "keyword": term, "paragraphs": count, "score": score} for i, (term, count, score) in enumerate(summary, 1)]
-        if args.format == "jsonl":
-            print_jsonl(rows, out)
-        elif args.format == "csv":
-            writer = csv.writer(out)
-            writer.writerow(["rank", "keyword", "paragraphs", "score"])
-            writer.writerows([r["rank"], r["keyword"], r["paragraphs"], r["score"]] for r in rows)
-        else:
+        header = ["rank", "keyword", "paragraphs", "score"]
+        if not _print_rows(rows, args.format, out, header, lambda r: [r[c] for c in header]):
             print(f"top {len(rows)} keywords across {len(units)} paragraphs of {len(texts)} file(s)", file=out)
             print_table(rows, [("rank", "#", 3), ("paragraphs", "paragraphs", 10), ("keyword", "keyword", 30)], out)
         return 0
-    rows = []
-    for source, text in texts.items():
+    units = []
+    for source, ps in paragraphs.items():
         if args.whole:
-            paragraphs = [p for _, _, p in paragraph_units(text, args.lines)]
-            units = [(source, "\n".join(paragraphs))] if paragraphs else []
-        else:
-            units = [(source, p) for _, _, p in paragraph_units(text, args.lines)]
-        rows += [{"file": f, "text": t, "keywords": extractor.extract(t, args.k)} for f, t in units]
-    for index, row in enumerate(rows, 1):
-        row["index"] = index
-    if args.format == "jsonl":
-        print_jsonl(rows, out)
-    elif args.format == "csv":
-        writer = csv.writer(out)
-        writer.writerow(["index", "file", "keywords", "scores", "text"])
-        for row in rows:
-            writer.writerow([
-                row["index"], row["file"], ";".join(w for w, _ in row["keywords"]),
-                ";".join(f"{s:g}" for _, s in row["keywords"]), row["text"],
-            ])
-    else:
-        table = [{"index": r["index"], "keywords": [word for word, _ in r["keywords"]], "text": r["text"]} for r in rows]
+            ps = ["\n".join(ps)] if ps else []
+        units += [(source, p) for p in ps]
+    rows = [{"file": f, "text": t, "keywords": extractor.extract(t, args.k), "index": i}
+            for i, (f, t) in enumerate(units, 1)]
+    header = ["index", "file", "keywords", "scores", "text"]
+    if not _print_rows(rows, args.format, out, header, lambda r: [
+        r["index"], r["file"], ";".join(_terms(r["keywords"])), ";".join(f"{s:g}" for _, s in r["keywords"]),
+        r["text"],
+    ]):
+        table = [{**r, "keywords": _terms(r["keywords"])} for r in rows]
         print_table(table, [("index", "#", 3), ("keywords", "keywords", 50), ("text", "paragraph", 60)], out)
     return 0
 
@@ -167,11 +164,10 @@ def _cmd_themes(args: argparse.Namespace, out: TextIO) -> int:
 
     top = load(args.model).theme_keywords(args.k)
     if args.format == "jsonl":
-        for theme, pairs in top.items():
-            print(json.dumps({"theme": theme, "keywords": pairs}, ensure_ascii=False), file=out)
+        print_jsonl([{"theme": theme, "keywords": pairs} for theme, pairs in top.items()], out)
     else:
         for theme, pairs in top.items():
-            print(f"{theme:<12} " + "、".join(term for term, _ in pairs), file=out)
+            print(f"{theme:<12} " + "、".join(_terms(pairs)), file=out)
     return 0
 
 
@@ -241,26 +237,37 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _add_input(parser: argparse.ArgumentParser, many: bool = False) -> None:
-    if many:
-        parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input")
-    else:
-        parser.add_argument("file", metavar="FILE", help="UTF-8 text file, or - for standard input")
+_JOBS = "processes that tag: this one and N - 1 workers (-1: one per core; default: one process)"
+
+#: Arguments of several commands, by flag: the options of ``add_argument``.
+_SHARED: dict[str, dict[str, Any]] = {
+    "file": dict(metavar="FILE", help="UTF-8 text file, or - for standard input"),
+    "files": dict(nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input"),
+    "data": dict(nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs"),
+    "--lines": dict(action="store_true", help="one paragraph per line: do not read the text as a page"),
+    "--model": dict(metavar="PATH", help="model file (safe .npz or .joblib; default: the shipped model)"),
+    "--quiet": dict(action="store_true", help="no progress bar (shown on a terminal otherwise)"),
+    "--format": dict(choices=FORMATS, default="table", help="output format (default: %(default)s)"),
+    "-k": dict(type=int, metavar="N"),
+    "--jobs": dict(type=int, metavar="N", help=_JOBS),
+}
 
 
-def _add_model(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", metavar="PATH", help="model file (safe .npz or .joblib; default: the shipped model)")
+def _add(parser: argparse.ArgumentParser, *flags: str, **changes: Any) -> None:
+    """Add the :data:`_SHARED` arguments ``flags`` to ``parser``, with ``changes`` to their options."""
+    for flag in flags:
+        parser.add_argument(flag, **{**_SHARED[flag], **changes})
 
 
-def _add_quiet(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quiet", action="store_true", help="no progress bar (shown on a terminal otherwise)")
-
-
-def _add_lines(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lines", action="store_true", help="one paragraph per line: do not read the text as a page")
+def _command(sub: Any, name: str, run: Callable[[argparse.Namespace, TextIO], int], **options: Any) -> Any:
+    """Add the subcommand ``name``, which ``run`` carries out; ``options`` go to ``add_parser``."""
+    parser = sub.add_parser(name, **options)
+    parser.set_defaults(run=run)
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``zonenlp`` command and its subcommands."""
     parser = argparse.ArgumentParser(
         prog="zonenlp",
         description="Tag Chinese development-zone news with themes (investment 招商引资, environment 营商环境, "
@@ -270,26 +277,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"zonenlp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    tag = sub.add_parser(
-        "tag",
+    tag = _command(
+        sub, "tag", _cmd_tag,
         help="tag each paragraph of a page with themes and keywords",
         description="Read FILE as a newspaper page (articles, headlines, bylines and captions recognised, "
         "paragraphs broken by the layout joined) and print each content paragraph with its themes "
         "(or 'other') and keywords. With --lines every non-empty line is one paragraph.",
         epilog="example: zonenlp tag data/seed/page-2024-hitech-zones.txt --format jsonl",
     )
-    _add_input(tag)
-    _add_lines(tag)
-    _add_model(tag)
-    tag.add_argument("--jobs", type=int, default=None, metavar="N",
-                     help="processes that tag: this one and N - 1 workers (-1: one per core; default: one process)")
-    tag.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
-    tag.add_argument("-k", type=int, default=5, metavar="N", help="keywords per paragraph (default: %(default)s)")
-    _add_quiet(tag)
-    tag.set_defaults(run=_cmd_tag)
+    _add(tag, "file", "--lines", "--model", "--jobs", "--format")
+    _add(tag, "-k", default=5, help="keywords per paragraph (default: %(default)s)")
+    _add(tag, "--quiet")
 
-    batch = sub.add_parser(
-        "batch",
+    batch = _command(
+        sub, "batch", _cmd_batch,
         help="tag a large file of records: streaming, resumable, on several cores or a Dask cluster",
         description="Tag every record of IN (JSON Lines, CSV, or plain text with one paragraph per line; "
         "--pages for newspaper pages) and write one record per input record, in input order, to OUT "
@@ -321,12 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--encoding", metavar="NAME",
                        help="input encoding, e.g. utf-8 or gb18030 (default: detected); lines invalid in it become error records")
     batch.add_argument("--format", choices=("jsonl", "csv"), help="output format (default: csv for OUT ending in .csv, else jsonl)")
-    batch.add_argument("-k", type=int, default=5, metavar="N", help="keywords per record (default: %(default)s)")
+    _add(batch, "-k", default=5, help="keywords per record (default: %(default)s)")
     batch.add_argument("--figures", action="store_true", help="add the figures (money, counts, areas, dates, zones) of each record")
-    _add_model(batch)
-    batch.add_argument("--jobs", type=int, default=None, metavar="N",
-                       help="processes that tag: this one and N - 1 workers (-1: one per core; default: one process); "
-                       "with --engine dask and no --scheduler, the workers of the local cluster")
+    _add(batch, "--model")
+    _add(batch, "--jobs", help=f"{_JOBS}; with --engine dask and no --scheduler, the workers of the local cluster")
     batch.add_argument("--chunk-size", type=int, default=1000, metavar="N",
                        help="records tagged and committed at a time; memory grows with it (default: %(default)s)")
     batch.add_argument("--resume", action="store_true",
@@ -334,63 +333,59 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true",
                        help="replace OUT if it exists (never when OUT is the input: that is always refused)")
     batch.add_argument("--progress", action="store_true", help="show the progress bar on stderr even when it is not a terminal")
-    _add_quiet(batch)
+    _add(batch, "--quiet")
     batch.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="local processes, or a Dask cluster (needs zonenlp[dask]) (default: %(default)s)")
     batch.add_argument("--scheduler", metavar="ADDRESS",
                        help="address of a running Dask scheduler (default with --engine dask: a local cluster)")
-    batch.set_defaults(run=_cmd_batch)
 
-    report = sub.add_parser(
-        "report",
+    report = _command(
+        sub, "report", _cmd_report,
         help="write a self-contained HTML report of a page",
         description="Read FILE as a page, tag every paragraph and write one HTML file (no network, no server "
         "needed to open it): articles with paragraphs coloured by theme, keywords and figures highlighted, "
         "and a chart of the page's themes.",
         epilog="example: zonenlp report data/seed/page-2024-hitech-zones.txt -o report.html",
     )
-    _add_input(report)
+    _add(report, "file")
     report.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the report")
-    _add_model(report)
-    report.set_defaults(run=_cmd_report)
+    _add(report, "--model")
 
-    kw = sub.add_parser(
-        "keywords",
+    kw = _command(
+        sub, "keywords", _cmd_keywords,
         help="extract keywords of each paragraph, of whole files, or across files",
         description="Print the keywords of each paragraph of FILE(s) (read as pages; --lines for one paragraph "
         "per line), best first; --whole gives the keywords of each whole file, --summary the top terms across "
         "all paragraphs with the number of paragraphs each indexes.",
         epilog="example: zonenlp keywords week/*.txt --summary -k 30",
     )
-    _add_input(kw, many=True)
-    kw.add_argument("-k", type=int, default=10, metavar="N", help="keywords per paragraph, or in the summary (default: %(default)s)")
-    _add_lines(kw)
+    _add(kw, "files")
+    _add(kw, "-k", default=10, help="keywords per paragraph, or in the summary (default: %(default)s)")
+    _add(kw, "--lines")
     scope = kw.add_mutually_exclusive_group()
     scope.add_argument("--whole", action="store_true", help="keywords of each whole file instead of each paragraph")
     scope.add_argument("--summary", action="store_true", help="top terms across all paragraphs of all files, with counts")
     kw.add_argument("--method", choices=("tfidf", "textrank"), default="tfidf", help="ranking (default: %(default)s)")
-    kw.add_argument("--format", choices=FORMATS, default="table", help="output format (default: %(default)s)")
-    kw.set_defaults(run=_cmd_keywords)
+    _add(kw, "--format")
 
-    themes = sub.add_parser(
-        "themes",
+    themes = _command(
+        sub, "themes", _cmd_themes,
         help="show the terms that characterise each theme of a model",
         description="Print, for each theme, the words with the largest weight in the model.",
         epilog="example: zonenlp themes -k 15",
     )
-    _add_model(themes)
-    themes.add_argument("-k", type=int, default=20, metavar="N", help="terms per theme (default: %(default)s)")
-    themes.add_argument("--format", choices=("table", "jsonl"), default="table", help="output format (default: %(default)s)")
-    themes.set_defaults(run=_cmd_themes)
+    _add(themes, "--model")
+    _add(themes, "-k", default=20, help="terms per theme (default: %(default)s)")
+    _add(themes, "--format", choices=("table", "jsonl"))
 
-    train = sub.add_parser(
-        "train",
+    train = _command(
+        sub, "train", _cmd_train,
         help="train a theme model on labelled JSON Lines",
         description="Train a ThemeClassifier on JSON Lines files with 'text' and 'labels' ([] for other), "
         "choose per-label thresholds by cross-validation, and save the model with its manifest.",
         epilog="example: zonenlp train data/themes/train.jsonl -o my-model.npz --group-field group",
     )
-    train.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
+    _add(train, "data")
     train.add_argument("-o", "--output", type=Path, required=True, metavar="PATH", help="where to write the model: .npz (safe format, loads without scikit-learn) or .joblib")
     # defaults: the shipped model's configuration, as its manifest records it
     try:
@@ -408,20 +403,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     train.add_argument("--labels", metavar="A,B,…", help="label order (default: the themes in zonenlp's order, then other labels sorted)")
     train.add_argument("--group-field", metavar="FIELD", help="keep records sharing this field in one fold (e.g. group)")
-    _add_quiet(train)
-    train.set_defaults(run=_cmd_train)
+    _add(train, "--quiet")
 
-    ev = sub.add_parser(
-        "evaluate",
+    ev = _command(
+        sub, "evaluate", _cmd_evaluate,
         help="score a model on labelled JSON Lines",
         description="Print per-label precision, recall and F1, micro and macro F1, exact-match accuracy and "
         "F1 of 'other' of a model on labelled JSON Lines.",
         epilog="example: zonenlp evaluate data/themes/seed.jsonl",
     )
-    ev.add_argument("data", nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs")
-    _add_model(ev)
-    ev.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: %(default)s)")
-    ev.set_defaults(run=_cmd_evaluate)
+    _add(ev, "data", "--model")
+    _add(ev, "--format", choices=("table", "json"))
     return parser
 
 
@@ -429,10 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``zonenlp`` console script; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "k", 1) < 1:
-        parser.error("-k must be at least 1")
-    if getattr(args, "chunk_size", 1) < 1:
-        parser.error("--chunk-size must be at least 1")
+    for flag, value in (("-k", getattr(args, "k", 1)), ("--chunk-size", getattr(args, "chunk_size", 1))):
+        if value < 1:
+            parser.error(f"{flag} must be at least 1")
     try:
         return args.run(args, sys.stdout)
     except ZonenlpError as exc:

@@ -7,19 +7,17 @@ Needs the optional dependencies: ``pip install "zonenlp[dask]"``.
 >>> zonenlp.dask.tag_bag(bag).compute(scheduler="sync")  # a cluster's workers run the same
 [{'themes': ['investment'], 'scores': {...}, 'keywords': ['签约项目']}, {'error': 'text is empty'}]
 
-Every function here runs :func:`zonenlp.batch.tag_values` on the workers, the
-function the local batch path runs, so both give identical records. A worker
-loads the model from its file the first time a task needs it and keeps it for
-the worker's lifetime (one model per file and backend per worker process);
-the model file must therefore be readable at the same path on every worker —
-the shipped model (``model=None``) always is, wherever zonenlp is installed.
+The workers run :func:`zonenlp.batch.tag_values`, as the local batch path
+does, so both give identical records. A worker loads a model file once and
+keeps it, so the file must be readable at the same path on every worker (the
+shipped model, ``model=None``, always is).
 """
 
 from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
@@ -34,8 +32,7 @@ from .text import check_positive_int
 
 __all__ = ["tag_bag", "tag_frame", "tag_chunks", "connect"]
 
-# (model path, backend) -> (model, keyword extractor), in each worker process;
-# the lock keeps two threads of one worker from loading the same model twice.
+# (model path, backend) -> (model, keyword extractor) in a worker; the lock keeps its threads from loading twice
 _MODELS: dict[tuple[str | None, str], tuple[Any, Any]] = {}
 _MODELS_LOCK = threading.Lock()
 
@@ -66,14 +63,12 @@ def _worker_model(model: str | None, backend: str) -> tuple[Any, Any]:
         return _MODELS[key]
 
 
-def _tag_partition(values: Iterable[object], model: str | None, backend: str, k: int, figures: bool) -> list[dict[str, Any]]:
+def _on_worker(
+    partition: Any, tag: Callable[..., Any], model: str | None, backend: str, *args: Any, **options: Any
+) -> Any:
+    """``tag(model, partition, *args, **options)`` with this worker's model and keyword extractor."""
     loaded, extractor = _worker_model(model, backend)
-    return tag_values(loaded, list(values), k=k, with_figures=figures, extractor=extractor)
-
-
-def _tag_frame_partition(df: Any, column: str, model: str | None, backend: str, k: int) -> Any:
-    loaded, extractor = _worker_model(model, backend)
-    return _tag_pandas_frame(loaded, df, column, k=k, extractor=extractor)
+    return tag(loaded, partition, *args, extractor=extractor, **options)
 
 
 def tag_bag(bag: Any, model: str | Path | None = None, *, k: int = 5, figures: bool = False, backend: str = "auto") -> Any:
@@ -89,7 +84,7 @@ def tag_bag(bag: Any, model: str | Path | None = None, *, k: int = 5, figures: b
     if not isinstance(bag, dask_bag.Bag):
         raise InputTypeError(f"bag must be a dask.bag.Bag, got {type(bag).__name__}")
     check_positive_int(k, "k")
-    return bag.map_partitions(_tag_partition, _model_path(model), backend, k, figures)
+    return bag.map_partitions(_on_worker, tag_values, _model_path(model), backend, k=k, with_figures=figures)
 
 
 def tag_frame(ddf: Any, column: str, model: str | Path | None = None, *, k: int = 5, backend: str = "auto") -> Any:
@@ -110,17 +105,12 @@ def tag_frame(ddf: Any, column: str, model: str | Path | None = None, *, k: int 
     check_positive_int(k, "k")
     path = _model_path(model)
     meta = frame_with_tags(ddf._meta, [], read_manifest(path)["labels"])
-    return ddf.map_partitions(_tag_frame_partition, column, path, backend, k, meta=meta)
+    return ddf.map_partitions(_on_worker, _tag_pandas_frame, path, backend, column, k=k, meta=meta)
 
 
 def tag_chunks(
-    client: Any,
-    chunks: Iterable[list[object]],
-    model: str | Path | None = None,
-    *,
-    k: int = 5,
-    figures: bool = False,
-    backend: str = "auto",
+    client: Any, chunks: Iterable[list[object]], model: str | Path | None = None, *,
+    k: int = 5, figures: bool = False, backend: str = "auto",
 ) -> Iterator[list[dict[str, Any]]]:
     """Tag a stream of chunks on the cluster of ``client``, yielding each chunk's
     records in order. Each chunk is a one-partition bag through :func:`tag_bag`;
@@ -149,17 +139,12 @@ def connect(scheduler: str | None = None, n_workers: int | None = None) -> Itera
     processes (default: one per core), closed on exit."""
     dask = _require("dask")
     distributed = _require("distributed")
-    # distributed keeps, for debugging, the last 1,000 messages under 1 MB of
-    # every connection it makes; a chunk of texts is such a message, so a long
-    # job kept up to 1,000 chunks (0.4 GB at the default chunk size) in the
-    # client and as many in a local scheduler (measured: 1.4 GB of processes
-    # at 10^4 records, 2.1 GB at 10^6). Connections read the setting when
-    # they are made.
+    # distributed keeps, for debugging, the last 1,000 messages of each connection, chunks of texts
+    # included (measured: 1.4 GB at 10^4 records, 2.1 GB at 10^6); connections read this when made
     cluster = None
     with dask.config.set({"distributed.admin.low-level-log-length": 0}):
         if scheduler is None:
-            # one thread per worker: tagging is Python code that holds the GIL. Any
-            # free port for the cluster's web server: another cluster may have 8787.
+            # one thread per worker: tagging holds the GIL; any free dashboard port: another cluster may have 8787
             cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                                dashboard_address=":0")
         client = distributed.Client(scheduler if cluster is None else cluster)

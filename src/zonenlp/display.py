@@ -1,14 +1,9 @@
 """What zonenlp shows people: progress bars, aligned tables, JSON Lines and evaluation figures.
 
-Progress bars are tqdm's, in one style for ``zonenlp tag``, ``zonenlp batch``
-and training, on standard error: shown when it is a terminal, unless the
-command was given ``--quiet``; ``zonenlp batch --progress`` shows one anyway
-(into a log file, say). Library calls show none unless asked.
-
-Tables measure their cells in terminal columns (a Chinese character takes
-two; ``unicodedata.east_asian_width``), clip a cell that is too long with
-``…``, and wrap a cell that holds a list onto continuation lines, so that no
-item of it is lost.
+Progress bars are tqdm's, in one style, on standard error; library calls show
+none unless asked. Tables measure cells in terminal columns (a Chinese
+character takes two), clip a long cell with ``…`` and wrap a list cell onto
+continuation lines, so that no item of it is lost.
 
 >>> width("园区ab")
 6

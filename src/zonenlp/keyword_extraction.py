@@ -5,25 +5,19 @@ part-of-speech tags left out), zone names, document titles in 《》, short quot
 terms (“两优三特一融”), and phrases of adjacent nouns that either recur or end
 in a head noun that makes a name (…实验室, …产业园, …招商推介会).
 
-Scores are TF-IDF with the IDF of zonenlp's own corpus (a package resource
-built from the training split); a word our corpus never saw falls back to
-jieba's generic IDF, capped at the IDF of a word seen once in our corpus, so a
-word cannot outrank our own rarest words just because it comes from a bigger
-corpus. Early mentions, names and domain terms weigh more. The best
-candidates are then chosen one by one, skipping any that contains or is
-contained in a chosen one, or shares most of its characters with one (a
-maximal-marginal-relevance rule), so the top five are five different things.
-
-``method="textrank"`` ranks the same candidates by TextRank instead: PageRank
-over a graph of words that co-occur within ``window`` tokens, iterated to
-convergence.
+Scores are TF-IDF with the IDF of zonenlp's own corpus (built from the
+training split); a word it never saw gets jieba's generic IDF, capped at that of
+our rarest words. Early mentions, names and domain terms weigh more. The best
+candidates are chosen one by one, skipping any that contains, is contained in,
+or shares most of its characters with a chosen one (maximal marginal
+relevance), so the top five are five different things. ``method="textrank"``
+ranks the same candidates by PageRank over a graph of co-occurring words.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,29 +69,17 @@ class CorpusIdf:
 @lru_cache(maxsize=1)
 def load_corpus_idf() -> CorpusIdf:
     """The IDF table shipped in ``zonenlp/resources/idf.tsv`` (built by the training script)."""
-    text = resources.files("zonenlp.resources").joinpath("idf.tsv").read_text(encoding="utf-8")
-    lines = text.splitlines()
+    lines = resources.files("zonenlp.resources").joinpath("idf.tsv").read_text(encoding="utf-8").splitlines()
     n_documents = int(lines[0].split("\t")[1])  # header: "#documents\tN"
-    values = {}
-    for line in lines[1:]:
-        word, value = line.split("\t")
-        values[word] = float(value)
+    values = {word: float(value) for word, value in (line.split("\t") for line in lines[1:])}
     return CorpusIdf(values, n_documents, math.log((1 + n_documents) / 2) + 1)
-
-
-_jieba_idf_lock = threading.Lock()
 
 
 @lru_cache(maxsize=1)
 def _jieba_idf() -> dict[str, float]:
     """jieba's generic IDF, read from the file jieba ships (``jieba/analyse/idf.txt``)."""
-    with _jieba_idf_lock:
-        idf = {}
-        with open(jieba_file("analyse", "idf.txt"), encoding="utf-8") as fh:
-            for line in fh:
-                word, value = line.rstrip("\n").split(" ")
-                idf[word] = float(value)
-        return idf
+    with open(jieba_file("analyse", "idf.txt"), encoding="utf-8") as fh:
+        return {word: float(value) for word, value in (line.rstrip("\n").split(" ") for line in fh)}
 
 
 class _Candidate(NamedTuple):
@@ -155,14 +137,13 @@ class KeywordExtractor:
         return self.tokenizer if self.tokenizer is not None else default_tokenizer()
 
     def _idf(self, term: str) -> float:
-        value = self._idfs.get(term)
-        if value is None:
+        if term not in self._idfs:
             corpus = load_corpus_idf()
             value = corpus.values.get(term)
-            if value is None:
+            if value is None:  # jieba's IDF, but no rarer than our rarest word: its corpus is bigger, not better
                 value = min(_jieba_idf().get(term, corpus.rarest), corpus.rarest)
             self._idfs[term] = value
-        return value
+        return self._idfs[term]
 
     @staticmethod
     def _word_class(token: str, domain: frozenset[str], tags: dict[str, str]) -> int:
@@ -245,13 +226,12 @@ class KeywordExtractor:
     def _textrank_scores(self, candidates: dict[str, _Candidate], tokens: list[str]) -> dict[str, float]:
         import numpy as np
 
-        words = [t for t in tokens if t in candidates]
-        vocabulary = sorted(set(words))
+        vocabulary = sorted({t for t in tokens if t in candidates})
         if not vocabulary:
             return {}
         index = {w: i for i, w in enumerate(vocabulary)}
         weights = np.zeros((len(vocabulary), len(vocabulary)))
-        positions = [index[t] if t in index else -1 for t in tokens]
+        positions = [index.get(t, -1) for t in tokens]
         for i, a in enumerate(positions):
             if a < 0:
                 continue
@@ -264,11 +244,9 @@ class KeywordExtractor:
         rank = np.full(len(vocabulary), 1.0 / len(vocabulary))
         damping = 0.85
         for _ in range(100):  # PageRank by power iteration, to convergence
-            updated = (1 - damping) / len(vocabulary) + damping * transition.T @ rank
-            if np.abs(updated - rank).sum() < 1e-8:
-                rank = updated
+            rank, previous = (1 - damping) / len(vocabulary) + damping * transition.T @ rank, rank
+            if np.abs(rank - previous).sum() < 1e-8:
                 break
-            rank = updated
         scores = {w: float(rank[i]) * len(vocabulary) for w, i in index.items()}
         # phrases, titles and quoted terms: the best rank among their words, or the mean
         for c in candidates.values():
@@ -277,18 +255,13 @@ class KeywordExtractor:
                 scores[c.term] = (max(inner) if inner else 1.0) * _KIND_WEIGHT[c.kind]
         return scores
 
-    @staticmethod
-    def _bigrams(term: str) -> set[str]:
-        return {term[i : i + 2] for i in range(len(term) - 1)} or {term}
-
     def _choose(self, scores: dict[str, float], k: int) -> list[tuple[str, float]]:
         chosen: list[tuple[str, float]] = []
         chosen_bigrams: list[set[str]] = []
         for term, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
-            if any(term in c or c in term for c, _ in chosen):
-                continue
-            grams = self._bigrams(term)
-            if any(len(grams & g) / len(grams | g) > self.diversity for g in chosen_bigrams):
+            grams = {term[i : i + 2] for i in range(len(term) - 1)} or {term}
+            if any(term in c or c in term or len(grams & g) / len(grams | g) > self.diversity
+                   for (c, _), g in zip(chosen, chosen_bigrams)):
                 continue
             chosen.append((term, round(score, 4)))
             chosen_bigrams.append(grams)
@@ -311,10 +284,8 @@ class KeywordExtractor:
             return []
         candidates, tokens = self._candidates(text)
         if self.method == "textrank":
-            scores = self._textrank_scores(candidates, tokens)
-        else:
-            scores = self._tfidf_scores(candidates)
-        return self._choose(scores, k)
+            return self._choose(self._textrank_scores(candidates, tokens), k)
+        return self._choose(self._tfidf_scores(candidates), k)
 
 
 @lru_cache(maxsize=1)

@@ -1,26 +1,18 @@
 """Saving and loading models, with a manifest that vouches for each file.
 
-A model is a file plus a JSON manifest beside it, named after the whole file
-name (``model.npz`` -> ``model.npz.json``, ``model.joblib`` ->
-``model.joblib.json``), recording the versions it was made with, its labels,
-the hash of its training data, its evaluation figures and the sha256 of the
-model file. Each model file has its own manifest, so saving one never touches
-another's; a manifest of the old layout (``model.json``) is still read when it
-names the file being loaded. A save writes both files under temporary names
-and renames them into place, so a save that fails leaves nothing behind.
-
-Two formats:
+A model is a file plus a JSON manifest named after the whole file name
+(``model.npz`` -> ``model.npz.json``), recording the versions it was made
+with, its labels, the hash of its training data, its evaluation figures and
+the sha256 of the model file. Two formats:
 
 - **joblib** (``.joblib``, ``.pkl`` or any other suffix): any fitted
-  ThemeClassifier (also one whose estimator or featurizer options the safe
-  format cannot hold).
-  Unpickling runs code, so :func:`load` computes the file's sha256 first and
-  refuses any file that does not match its manifest.
-- **safe** (``.npz``, the shipped model's format): numbers, strings and JSON only, read with
-  ``numpy.load(allow_pickle=False)``; loading executes no code from the file.
-  It holds models built from zonenlp's own parts (TfidfFeaturizer with the
-  shipped or a path-free tokenizer; ``"logreg"``, ``"svm"`` or ``"nb"``), and
-  predicts what the joblib model predicts.
+  ThemeClassifier. Unpickling runs code, so :func:`load` refuses a file whose
+  sha256 does not match its manifest before reading it.
+- **safe** (``.npz``, the shipped model's format): numbers, strings and JSON
+  only, read with ``numpy.load(allow_pickle=False)``. It holds models built
+  from zonenlp's own parts (TfidfFeaturizer with the shipped or a path-free
+  tokenizer; ``"logreg"``, ``"svm"`` or ``"nb"``), and predicts what the
+  joblib model predicts.
 """
 
 from __future__ import annotations
@@ -51,12 +43,6 @@ def manifest_path(model_path: str | Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def _legacy_manifest_path(model_path: Path) -> Path:
-    # earlier releases named the manifest after the stem (m.npz -> m.json), so
-    # m.npz and m.joblib shared one; still read when it names this very file
-    return model_path.with_suffix(".json")
-
-
 def default_model_path() -> Path:
     """Where the shipped model is installed (the package resource ``zonenlp._models``)."""
     return Path(str(resources.files("zonenlp._models").joinpath(DEFAULT_MODEL_FILE)))
@@ -75,19 +61,13 @@ def _versions() -> dict[str, str]:
     # jieba just to ask their versions would cost a second at every load
     from importlib.metadata import PackageNotFoundError, version
 
-    def installed(package: str) -> str:
+    versions = {"zonenlp": __version__}
+    for package in ("scikit-learn", "jieba", "numpy"):
         try:
-            return version(package)
+            versions[package] = version(package)
         except PackageNotFoundError:
-            return "not installed"
-
-    return {
-        "zonenlp": __version__,
-        "scikit-learn": installed("scikit-learn"),
-        "jieba": installed("jieba"),
-        "numpy": installed("numpy"),
-        "python": platform.python_version(),
-    }
+            versions[package] = "not installed"
+    return {**versions, "python": platform.python_version()}
 
 
 def _is_safe(path: Path) -> bool:
@@ -95,16 +75,14 @@ def _is_safe(path: Path) -> bool:
 
 
 def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None, notes: dict[str, Any] | None = None) -> Path:
-    """Write ``model`` to ``path`` and its manifest beside it (``path`` + ``.json``).
+    """Write a fitted ThemeClassifier to ``path`` and its manifest beside it; return the manifest's path.
 
-    ``model`` must be a fitted :class:`~zonenlp.ThemeClassifier` (what
-    :func:`load` reads back). A path ending in ``.npz`` is written in the safe
-    format, anything else with joblib. ``metrics`` (evaluation figures) and
-    ``notes`` (anything else worth recording, e.g. how the configuration was
-    chosen) go into the manifest. Both files are written under temporary
+    A path ending in ``.npz`` is written in the safe format, anything else with
+    joblib. ``metrics`` (evaluation figures) and ``notes`` (anything else worth
+    recording) go into the manifest. Both files are written under temporary
     names and renamed into place: a save that fails (a model the safe format
-    cannot hold, a full disk) leaves no file and no manifest behind, and
-    leaves an earlier model at ``path`` as it was. Returns the manifest's path.
+    cannot hold, a full disk) leaves nothing behind, and an earlier model at
+    ``path`` as it was.
     """
     from .classifier import ThemeClassifier
 
@@ -159,16 +137,6 @@ def save(model: Any, path: str | Path, *, metrics: dict[str, Any] | None = None,
     return target
 
 
-def _read_manifest_file(target: Path) -> dict[str, Any]:
-    try:
-        manifest = json.loads(target.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"cannot read manifest {target}: {exc}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        raise ModelFileError(f"{target} is not a zonenlp manifest (format {MANIFEST_FORMAT})")
-    return manifest
-
-
 def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     """The manifest of the model at ``path`` (``None``: the shipped model).
 
@@ -179,19 +147,16 @@ def read_manifest(path: str | Path | None = None) -> dict[str, Any]:
     model_path = Path(path) if path is not None else default_model_path()
     target = manifest_path(model_path)
     if not target.is_file():
-        legacy = _legacy_manifest_path(model_path)
-        if not legacy.is_file() or legacy == model_path:
-            raise ModelFileError(
-                f"no manifest {target} beside {model_path}; zonenlp loads only model files whose sha256 a manifest records"
-            )
-        manifest = _read_manifest_file(legacy)
-        if manifest.get("model_file") != model_path.name:
-            raise ModelFileError(
-                f"no manifest {target} beside {model_path}, and {legacy} is the manifest of "
-                f"{manifest.get('model_file')!r}, not of {model_path.name!r}"
-            )
-        return manifest
-    manifest = _read_manifest_file(target)
+        target = model_path.with_suffix(".json")  # the old layout, which m.npz and m.joblib shared
+        if not target.is_file() or target == model_path:
+            raise ModelFileError(f"no manifest {manifest_path(model_path)} beside {model_path}; "
+                                 "zonenlp loads only model files whose sha256 a manifest records")
+    try:
+        manifest = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(f"cannot read manifest {target}: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
+        raise ModelFileError(f"{target} is not a zonenlp manifest (format {MANIFEST_FORMAT})")
     if manifest.get("model_file") != model_path.name:
         raise ModelFileError(
             f"{target} is the manifest of {manifest.get('model_file')!r}, not of {model_path.name!r}; "
@@ -251,15 +216,11 @@ def load(path: str | Path | None = None, backend: str = "auto") -> Any:
         )
     current = _versions()
     # a safe file holds arrays only: which scikit-learn made them does not matter
-    packages = ("zonenlp", "jieba") if _is_safe(model_path) else ("zonenlp", "scikit-learn", "jieba")
-    for package in packages:
+    for package in ("zonenlp", "jieba") if _is_safe(model_path) else ("zonenlp", "scikit-learn", "jieba"):
         saved = manifest.get("versions", {}).get(package)
         if saved != current[package]:
-            warnings.warn(
-                f"{model_path.name} was saved with {package} {saved}, this is {package} {current[package]}",
-                ZonenlpVersionWarning,
-                stacklevel=2,
-            )
+            message = f"{model_path.name} was saved with {package} {saved}, this is {package} {current[package]}"
+            warnings.warn(message, ZonenlpVersionWarning, stacklevel=2)
     try:
         if _is_safe(model_path):
             from ._safe_format import read_safe

@@ -10,6 +10,7 @@ Every :class:`Figure` carries its character span in the (normalized) text, so
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -26,7 +27,8 @@ _CN_NUM = "[零〇一二两三四五六七八九十百千]+"
 # inside a long run of digits would make matching quadratic in the run.
 _NUMBER = rf"(?<![\d.,零〇一二两三四五六七八九十百千])(?:\d+(?:[.,]\d+)*|{_CN_NUM})"
 _APPROX = "[余多]?"
-_CURRENCY = "(?P<currency>元|美元|欧元|港元|日元|英镑)"
+_CURRENCIES = {"元": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "日元": "JPY", "英镑": "GBP"}
+_CURRENCY = f"(?P<currency>{'|'.join(_CURRENCIES)})"
 _SCALE = "(?P<scale>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)?"
 
 _MONEY = re.compile(rf"(?P<num>{_NUMBER}){_APPROX}{_SCALE}{_APPROX}{_CURRENCY}")
@@ -35,10 +37,12 @@ _AREA_UNITS = {"亩": 666.6667, "万亩": 6_666_667.0, "平方米": 1.0, "万平
 _AREA = re.compile(rf"(?P<num>{_NUMBER}){_APPROX}(?P<unit>万平方米|平方公里|平方米|万亩|亩|公顷)")
 _COUNT_UNITS = "个|家|批次|批|名|位|人次|人|项|套|台|辆|件|条|所|支|场|期|届|户|栋|座|款|种|强"
 _COUNT = re.compile(rf"(?P<num>{_NUMBER})(?P<approx>{_APPROX})(?P<unit>{_COUNT_UNITS})(?![元美欧港日英%])")
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 _DATE = re.compile(
     r"(?P<year>(?:19|20)\d{2})年(?:(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>3[01]|[12]\d|0?[1-9])日)?)?"
     r"|(?<![\d年])(?P<month2>1[0-2]|0?[1-9])月(?P<day2>3[01]|[12]\d|0?[1-9])日"
-    r"|农历(?P<ganzhi>[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥])(?P<animal>[鼠牛虎兔龙蛇马羊猴鸡狗猪])?年"
+    rf"|农历(?P<ganzhi>[{_STEMS}][{_BRANCHES}])(?P<animal>[鼠牛虎兔龙蛇马羊猴鸡狗猪])?年"
 )
 # Words that end the clause before a counted noun: 全年引进|科技项目515个.
 _CLAUSE_ENDS = sorted(
@@ -48,8 +52,6 @@ _CLAUSE_ENDS = sorted(
     key=len,
     reverse=True,
 )
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 
 
 @dataclass(frozen=True)
@@ -157,14 +159,14 @@ def figures(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Fig
     found: list[Figure] = []
     covered = bytearray(len(text))  # characters already inside a figure: kinds found first win
 
-    def overlaps(span: tuple[int, int]) -> bool:
-        return any(covered[span[0] : span[1]])
+    def free(matches: Iterator[re.Match[str]]) -> Iterator[re.Match[str]]:
+        return (m for m in matches if not any(covered[m.start() : m.end()]))
 
     def add(figure: Figure) -> None:
         found.append(figure)
         covered[figure.start : figure.end] = b"\x01" * (figure.end - figure.start)
 
-    for m in _DATE.finditer(text):
+    for m in free(_DATE.finditer(text)):
         if m.group("ganzhi"):
             normalized = {"year": _ganzhi_year(m.group("ganzhi")), "lunar": True}
         elif m.group("year"):
@@ -172,36 +174,30 @@ def figures(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Fig
         else:
             normalized = {"month": int(m.group("month2")), "day": int(m.group("day2"))}
         add(Figure("date", m.group(), m.start(), m.end(), normalized=normalized))
-    for m in _MONEY.finditer(text):
-        if overlaps(m.span()):
-            continue
+    for m in free(_MONEY.finditer(text)):
         value = parse_number(m.group("num")) * _MAGNITUDE[m.group("scale") or ""]
-        currency = {"元": "CNY", "美元": "USD", "欧元": "EUR", "港元": "HKD", "日元": "JPY", "英镑": "GBP"}[m.group("currency")]
+        currency = _CURRENCIES[m.group("currency")]
         add(Figure("money", m.group(), m.start(), m.end(), value, currency, approximate=("余" in m.group() or "多" in m.group()),
                    normalized={"currency": currency, "amount": value}))
-    for m in _PERCENT.finditer(text):
-        if overlaps(m.span()):
-            continue
+    for m in free(_PERCENT.finditer(text)):
         if m.group("num"):
             value = float(m.group("num"))
         else:
             whole, _, frac = m.group("cn").partition("点")
             value = _parse_chinese(whole) + (float("0." + "".join(str(_CN_DIGITS[c]) for c in frac)) if frac else 0.0)
         add(Figure("percent", m.group(), m.start(), m.end(), value, "%"))
-    for m in _AREA.finditer(text):
-        if overlaps(m.span()):
-            continue
+    for m in free(_AREA.finditer(text)):
         value = parse_number(m.group("num"))
         add(Figure("area", m.group(), m.start(), m.end(), value, m.group("unit"),
                    normalized={"square_metres": round(value * _AREA_UNITS[m.group("unit")], 2)}))
-    for m in _COUNT.finditer(text):
-        if overlaps(m.span()) or m.group("num") == "一":
+    for m in free(_COUNT.finditer(text)):
+        if m.group("num") == "一":
             continue  # 一个, 一批, 一家: a determiner, not a count
         counted = _counted_before(text, m.start()) or _counted_after(text, m.end())
         add(Figure("count", m.group(), m.start(), m.end(), parse_number(m.group("num")), m.group("unit"), counted,
                    approximate=bool(m.group("approx"))))
     for name, start, end in _zones(original, text):
-        if not overlaps((start, end)):
+        if not any(covered[start:end]):
             add(Figure("zone", name, start, end, normalized={"name": name}))
     if text != original:
         found = [replace(f, text=original[f.start : f.end]) for f in found]

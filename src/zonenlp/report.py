@@ -8,9 +8,10 @@ themes of the page.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .analysis import ArticleAnalysis, TaggedParagraph
+from .quantities import Figure
 
 __all__ = ["render_report", "THEME_COLOURS"]
 
@@ -55,60 +56,56 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _colour(theme: str) -> str:
+    return THEME_COLOURS.get(theme, THEME_COLOURS["other"])
+
+
 def _badge(theme: str, suffix: str = "") -> str:
-    colour = THEME_COLOURS.get(theme, THEME_COLOURS["other"])
-    return f'<span class="badge" style="background:{colour}">{_escape(theme)} {_THEME_NAMES.get(theme, "")}{_escape(suffix)}</span>'
+    name = f"{_escape(theme)} {_THEME_NAMES.get(theme, '')}{_escape(suffix)}"
+    return f'<span class="badge" style="background:{_colour(theme)}">{name}</span>'
 
 
-def _describe(figure) -> str:  # type: ignore[no-untyped-def]
-    if figure.kind == "money":
-        return f"money: {figure.value:,.0f} {figure.unit}"
-    if figure.kind == "count":
-        return f"count: {figure.value:g} {figure.unit}" + (f" of {figure.counted}" if figure.counted else "")
-    if figure.kind == "area":
-        return f"area: {figure.value:g} {figure.unit} = {figure.normalized['square_metres']:,.0f} m²"
-    if figure.kind == "percent":
-        return f"percent: {figure.value:g}%"
-    if figure.kind == "date":
-        return "date: " + "-".join(str(figure.normalized[k]) for k in ("year", "month", "day") if k in figure.normalized)
-    return f"zone: {figure.text}"
+#: A figure's normalised value, as its tooltip shows it.
+_DESCRIBE: dict[str, Callable[[Figure], str]] = {
+    "money": lambda f: f"money: {f.value:,.0f} {f.unit}",
+    "count": lambda f: f"count: {f.value:g} {f.unit}" + (f" of {f.counted}" if f.counted else ""),
+    "area": lambda f: f"area: {f.value:g} {f.unit} = {f.normalized['square_metres']:,.0f} m²",
+    "percent": lambda f: f"percent: {f.value:g}%",
+    "date": lambda f: "date: " + "-".join(str(f.normalized[k]) for k in ("year", "month", "day") if k in f.normalized),
+    "zone": lambda f: f"zone: {f.text}",
+}
 
 
 def _highlighted(paragraph: TaggedParagraph) -> str:
     """The paragraph as HTML, figures and keywords wrapped in their own elements."""
     text = paragraph.text
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, str, str]] = []  # start, end, opening and closing tag
     for figure in paragraph.figures:
         css = "fig zone" if figure.kind == "zone" else "fig"
-        spans.append((figure.start, figure.end, f'<span class="{css}" title="{_escape(_describe(figure))}">'))
+        title = _escape(_DESCRIBE[figure.kind](figure))
+        spans.append((figure.start, figure.end, f'<span class="{css}" title="{title}">', "</span>"))
     for word, _score in paragraph.keywords:
         position = text.find(word)
         while position >= 0:
             end = position + len(word)
-            if not any(position < e and s < end for s, e, _ in spans):
-                spans.append((position, end, '<mark class="kw">'))
+            if not any(position < e and s < end for s, e, _, _ in spans):
+                spans.append((position, end, '<mark class="kw">', "</mark>"))
             position = text.find(word, end)
-    spans.sort()
     out, cursor = [], 0
-    for start, end, opening in spans:
-        out.append(_escape(text[cursor:start]))
-        closing = "</mark>" if opening.startswith("<mark") else "</span>"
-        out.append(opening + _escape(text[start:end]) + closing)
+    for start, end, opening, closing in sorted(spans):
+        out += [_escape(text[cursor:start]), opening + _escape(text[start:end]) + closing]
         cursor = end
     out.append(_escape(text[cursor:]))
     return "".join(out)
 
 
 def _border(themes: Sequence[str]) -> str:
-    if not themes:
-        return f"border-left-color:{THEME_COLOURS['other']}"
-    if len(themes) == 1:
-        return f"border-left-color:{THEME_COLOURS[themes[0]]}"
-    stops = []
-    for i, theme in enumerate(themes):
-        a, b = 100 * i // len(themes), 100 * (i + 1) // len(themes)
-        stops.append(f"{THEME_COLOURS.get(theme, '#868e96')} {a}% {b}%")
-    return f"border-image:linear-gradient(to bottom,{','.join(stops)}) 1"
+    """The left border of a paragraph: its theme's colour, or a stripe of each of its themes' colours."""
+    if len(themes) < 2:
+        return f"border-left-color:{_colour(themes[0] if themes else 'other')}"
+    n = len(themes)
+    stops = ",".join(f"{_colour(theme)} {100 * i // n}% {100 * (i + 1) // n}%" for i, theme in enumerate(themes))
+    return f"border-image:linear-gradient(to bottom,{stops}) 1"
 
 
 def _chart(counts: dict[str, int], total: int) -> str:
@@ -122,7 +119,7 @@ def _chart(counts: dict[str, int], total: int) -> str:
         length = (width - label_width - 60) * count / longest
         bars.append(
             f'<text x="0" y="{y + 17}" font-size="13">{_escape(theme)} {_THEME_NAMES.get(theme, "")}</text>'
-            f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" rx="3" fill="{THEME_COLOURS.get(theme, "#868e96")}"/>'
+            f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" rx="3" fill="{_colour(theme)}"/>'
             f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" font-size="13">{count} ({100 * count / max(total, 1):.0f}%)</text>'
         )
     height = row * len(counts)
@@ -135,24 +132,19 @@ def _chart(counts: dict[str, int], total: int) -> str:
 def _article_html(analysis: ArticleAnalysis, number: int) -> str:
     a = analysis.article
     parts = [f'<article id="article-{number}">']
-    for kicker in a.kickers:
-        parts.append(f'<p class="kicker">{_escape(kicker)}</p>')
+    parts += [f'<p class="kicker">{_escape(kicker)}</p>' for kicker in a.kickers]
     parts.append(f"<h2>{_escape(a.title) if a.title else '(untitled article)'}</h2>")
-    meta = []
-    if a.authors:
-        meta.append(f"<b>authors</b> {_escape('、'.join(a.authors))}")
-    if a.dateline:
-        meta.append(f"<b>dateline</b> {_escape(a.dateline)}")
-    if analysis.zones:
-        meta.append(f"<b>zones</b> {_escape('、'.join(analysis.zones))}")
-    if analysis.headline_figures:
-        meta.append("<b>figures</b> " + "，".join(_escape(f.text) + (f"（{_escape(f.counted)}）" if f.counted else "") for f in analysis.headline_figures))
-    if analysis.keywords:
-        meta.append("<b>keywords</b> " + _escape("、".join(w for w, _ in analysis.keywords)))
+    figures = "，".join(_escape(f.text + (f"（{f.counted}）" if f.counted else "")) for f in analysis.headline_figures)
+    meta = [f"<b>{name}</b> {value}" for name, value in [
+        ("authors", _escape("、".join(a.authors))),
+        ("dateline", _escape(a.dateline or "")),
+        ("zones", _escape("、".join(analysis.zones))),
+        ("figures", figures),
+        ("keywords", _escape("、".join(w for w, _ in analysis.keywords))),
+    ] if value]
     themes = "".join(_badge(t, f" {analysis.theme_shares[t]:.0%}") for t in analysis.themes) or _badge("other")
     parts.append(f'<div class="meta">{themes}<br>{"<br>".join(meta)}</div>')
-    for caption in a.captions:
-        parts.append(f'<figure class="caption">{_escape(caption)}</figure>')
+    parts += [f'<figure class="caption">{_escape(caption)}</figure>' for caption in a.captions]
     headings = dict(zip(a.heading_positions, a.headings))
     for index, paragraph in enumerate(analysis.paragraphs):
         if index in headings:
