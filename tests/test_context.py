@@ -98,3 +98,22 @@ def test_context_survives_save_and_load(context_model, tiny_corpus, tmp_path, su
     assert loaded.article_context is True
     np.testing.assert_allclose(loaded.predict_proba(texts, articles=articles),
                                context_model.predict_proba(texts, articles=articles), rtol=1e-6)
+
+
+def test_tag_texts_tags_each_article_whole_whatever_the_batch_size(context_model, tiny_corpus):
+    from zonenlp.batch import tag_texts
+
+    texts = tiny_corpus[0]
+    articles = [i // 7 for i in range(len(texts))]  # articles of seven paragraphs, batches of three
+    expected = context_model.tag(texts, articles=articles)
+    assert [tag for tag, _ in tag_texts(context_model, texts, articles=articles, batch_size=3)] == expected
+    assert expected != context_model.tag(texts)  # so the comparison above can fail
+
+
+def test_article_ranges_pack_whole_articles():
+    from zonenlp.context import article_ranges
+
+    articles = ["a"] * 4 + ["b"] * 2 + ["c"] * 5 + ["d"]
+    ranges = article_ranges(articles, 6)
+    assert ranges == [(0, 6), (6, 12)]  # c and d together are six rows
+    assert all(articles[a] != articles[a - 1] for a, _ in ranges[1:])  # no article is split

@@ -168,23 +168,33 @@ def tag_chunks(
     yield from map_in_order(model, partial(_tag_chunk, k=k, with_figures=with_figures), chunks, resolve_jobs(n_jobs))
 
 
-def _tag_texts(model: Any, texts: list[str], k: int) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
+def _tag_texts(model: Any, batch: tuple[list[str], list[Any] | None], k: int) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
+    texts, articles = batch
     extractor = _extractor_of(model)
-    return [(tag, extractor.extract(text, k)) for tag, text in zip(model.tag(texts), texts)]
+    return [(tag, extractor.extract(text, k)) for tag, text in zip(model.tag(texts, articles=articles), texts)]
 
 
 def tag_texts(
-    model: Any, texts: Sequence[str], *, k: int = 5, n_jobs: int | None = None, batch_size: int = 200
+    model: Any, texts: Sequence[str], *, articles: Sequence[Any] | None = None, k: int = 5,
+    n_jobs: int | None = None, batch_size: int = 200,
 ) -> Iterator[tuple[dict[str, Any], list[tuple[str, float]]]]:
     """For each text, in order: its tag (as ``model.tag`` gives it) and its ``k``
     best keywords with their scores, both computed on ``n_jobs`` processes
     (what ``zonenlp tag`` prints). Every text is checked here first, so that an
-    error names its index in ``texts``."""
+    error names its index in ``texts``. With ``articles`` (one name per text), the
+    texts of one article are tagged together, in its context (:mod:`zonenlp.context`)."""
+    from .context import article_ranges
+
     check_positive_int(k, "k")
     check_positive_int(batch_size, "batch_size")
     jobs = resolve_jobs(n_jobs)
     checked = check_texts(texts, max_chars=text_limit(model))
-    batches = (checked[start : start + batch_size] for start in range(0, len(checked), batch_size))
+    if articles is None:
+        batches = ((checked[start : start + batch_size], None) for start in range(0, len(checked), batch_size))
+    else:
+        if len(articles) != len(checked):
+            raise InputValueError(f"got {len(checked)} texts but {len(articles)} article names")
+        batches = ((checked[a:b], list(articles[a:b])) for a, b in article_ranges(articles, batch_size))
     for results in map_in_order(model, partial(_tag_texts, k=k), batches, jobs):
         yield from results
 

@@ -52,7 +52,9 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     model = load(args.model)
     labels = model.classes_.tolist()
     # themes and keywords (with the model's tokenizer, as `zonenlp batch` and analyze() use) on --jobs processes
-    stream = tag_texts(model, [p for _, _, p in units], k=args.k, n_jobs=args.jobs)
+    # a page's paragraphs are tagged in their articles (a model with article context reads them together)
+    articles = None if args.lines else [article for article, _, _ in units]
+    stream = tag_texts(model, [p for _, _, p in units], articles=articles, k=args.k, n_jobs=args.jobs)
     show = len(units) >= LONG_INPUT and show_progress(quiet=args.quiet)
     page_columns = [] if args.lines else ["article", "title"]
     records = []

@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import InputValueError
 
-__all__ = ["ArticleContext", "context_features"]
+__all__ = ["ArticleContext", "context_features", "article_ranges"]
 
 _CLIP = 1e-4  # keeps logit() finite for probabilities of exactly 0 or 1
 
@@ -63,6 +63,26 @@ def context_features(proba: np.ndarray, thresholds: np.ndarray, articles: Sequen
             features[row, :, 2] = neighbours.max(axis=0)
         in_article[rows] = True
     return features, in_article
+
+
+def article_ranges(articles: Sequence[Any], size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` ranges of about ``size`` rows that never split an article
+    (consecutive rows with one name), so that each range can be tagged in context.
+
+    >>> article_ranges(["a", "a", "b", "b", "b", "c"], 3)
+    [(0, 2), (2, 5), (5, 6)]
+    """
+    runs = [row for row in range(1, len(articles)) if articles[row] != articles[row - 1]] + [len(articles)]
+    ranges: list[tuple[int, int]] = []
+    start = previous = 0
+    for end in runs:  # each run [previous, end) is one article
+        if end - start > size and previous > start:
+            ranges.append((start, previous))
+            start = previous
+        previous = end
+    if len(articles) > start:
+        ranges.append((start, len(articles)))
+    return ranges
 
 
 class ArticleContext:
