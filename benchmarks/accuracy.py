@@ -90,6 +90,11 @@ def read_dev(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def articles_of(records: list[dict]) -> list[str]:
+    """Each paragraph's article: its group (corpus, seed page) or, in the dev set, its source page."""
+    return [r.get("group") or r.get("source_url") or r["id"] for r in records]
+
+
 #: The splits of real text, on which the shipped model is scored and the differences bootstrapped.
 REAL = ("seed page", "real dev set")
 
@@ -112,13 +117,18 @@ def main() -> None:
     started = time.perf_counter()
     zonenlp_model = build_model().fit(train_texts, train_labels, groups=[r["group"] for r in train])
     fit_seconds = {"zonenlp": time.perf_counter() - started}
-    systems = {"zonenlp": lambda texts: zonenlp_model.predict(texts).astype(bool)}
+    # the same configuration with article context (not shipped: see model_selection.md), for its figures on whole articles
+    context_model = build_model().set_params(article_context=True).fit(train_texts, train_labels, groups=[r["group"] for r in train])
+    systems = {
+        "zonenlp": lambda texts, articles: zonenlp_model.predict(texts).astype(bool),
+        "zonenlp + article context": lambda texts, articles: context_model.predict(texts, articles=articles).astype(bool),
+    }
     rules = KeywordRules(THEMES)
     for name, baseline in (("keyword rules", rules), ("jieba+tfidf+LinearSVC", NaivePipeline(THEMES))):
         started = time.perf_counter()
         baseline.fit(train_texts, Y_train)
         fit_seconds[name] = time.perf_counter() - started
-        systems[name] = baseline.predict_matrix
+        systems[name] = lambda texts, articles, baseline=baseline: baseline.predict_matrix(texts)
 
     out = [
         "# Theme accuracy: zonenlp against baselines",
@@ -128,6 +138,9 @@ def main() -> None:
         "",
         "- **zonenlp**: the shipped configuration (scripts/train_model.py), per-theme thresholds from "
         "cross-validation on the training split.",
+        "- **zonenlp + article context**: the same, with `article_context=True`: each paragraph predicted together with "
+        "the other paragraphs of its article (corpus and seed page: its article; dev set: the paragraphs from the same "
+        "source page). Not the shipped model: it did not win the selection (benchmarks/results/model_selection.md).",
         "- **keyword rules**: zonenlp's theme lexicon as a hand-made rule list; each theme's minimum number of "
         f"hits chosen on the training split ({', '.join(f'{t}≥{m}' for t, m in zip(THEMES, rules.min_hits_))}).",
         "- **jieba+tfidf+LinearSVC**: `jieba.lcut` + `TfidfVectorizer` + one-vs-rest `LinearSVC`, default settings.",
@@ -138,7 +151,7 @@ def main() -> None:
     for split, records in evaluations.items():
         texts, labels = texts_and_labels(records)
         truth = binarize(labels)
-        predictions = {name: predict(texts) for name, predict in systems.items()}
+        predictions = {name: predict(texts, articles_of(records)) for name, predict in systems.items()}
         if split in REAL:
             shipped_proba = shipped.predict_proba(texts)
             predictions["zonenlp shipped (train+test)"] = shipped_proba >= shipped.thresholds_
