@@ -117,3 +117,26 @@ def test_article_ranges_pack_whole_articles():
     ranges = article_ranges(articles, 6)
     assert ranges == [(0, 6), (6, 12)]  # c and d together are six rows
     assert all(articles[a] != articles[a - 1] for a, _ in ranges[1:])  # no article is split
+
+
+def test_batch_pages_tag_each_article_whole_whatever_the_chunk_size(context_model, seed_page_text, tmp_path):
+    import json
+    import pickle
+
+    from zonenlp import read_page
+    from zonenlp.batch import run_batch
+    from zonenlp.readers import ArticleParagraph, RecordReader
+
+    page = tmp_path / "page.txt"
+    page.write_text(seed_page_text, encoding="utf-8")
+    articles = read_page(seed_page_text)
+    texts = [p for a in articles for p in a.paragraphs]
+    names = [f"page.txt:{n}" for n, a in enumerate(articles, 1) for _ in a.paragraphs]
+    expected = context_model.tag(texts, articles=names)
+    run_batch(RecordReader(page, pages=True), tmp_path / "out.jsonl", context_model, chunk_size=3)
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["themes"] for r in records] == [t["themes"] for t in expected]
+    assert [r["scores"] for r in records] == [{k: round(v, 4) for k, v in t["scores"].items()} for t in expected]
+    assert expected != context_model.tag(texts)  # so the comparison above can fail
+    paragraph = pickle.loads(pickle.dumps(ArticleParagraph("园区新闻", "page.txt:1")))
+    assert (paragraph, paragraph.article) == ("园区新闻", "page.txt:1")  # what worker processes receive

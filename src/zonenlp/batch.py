@@ -120,6 +120,8 @@ def tag_values(
     over the model's ``max_chars``, an :class:`Unreadable` — gets
     ``{"error": "why"}`` instead of stopping the chunk. Keywords are the
     ``k`` best of ``extractor`` (default: :func:`keyword_extractor` of the model), terms only.
+    Paragraphs of pages (:class:`~zonenlp.readers.ArticleParagraph`) are tagged in their
+    articles; :func:`run_batch` never splits an article across chunks.
     """
     from .quantities import figures
 
@@ -128,7 +130,10 @@ def tag_values(
     limit = text_limit(model)
     cleaned = [_cleaned(value, limit) for value in values]
     texts = [text for text, problem in cleaned if problem is None]
-    tags = iter(model.tag(texts) if texts else [])
+    # paragraphs of a page come with their article (readers.ArticleParagraph): tagged in it
+    articles = [getattr(value, "article", None) for value, (_, problem) in zip(values, cleaned) if problem is None]
+    in_articles = texts and all(article is not None for article in articles)
+    tags = iter(model.tag(texts, articles=articles if in_articles else None) if texts else [])
     out = []
     for text, problem in cleaned:
         if problem is not None:
@@ -245,11 +250,13 @@ def _chunked(items: Iterable[tuple[Any, object]], size: int) -> Iterator[tuple[l
     ids: list[Any] = []
     values: list[object] = []
     for record_id, value in items:
-        ids.append(record_id)
-        values.append(value)
-        if len(ids) == size:
+        article = getattr(value, "article", None)
+        # a full chunk ends before the next record, unless that record continues the last one's article
+        if len(ids) >= size and (article is None or article != getattr(values[-1], "article", None)):
             yield ids, values
             ids, values = [], []
+        ids.append(record_id)
+        values.append(value)
     if ids:
         yield ids, values
 

@@ -30,7 +30,7 @@ from typing import IO, Any
 from .errors import InputValueError
 from .text import DEFAULT_MAX_CHARS
 
-__all__ = ["RecordReader", "Unreadable", "detect_encoding", "read_text", "paragraph_units", "INPUT_FORMATS"]
+__all__ = ["RecordReader", "Unreadable", "ArticleParagraph", "detect_encoding", "read_text", "paragraph_units", "INPUT_FORMATS"]
 
 INPUT_FORMATS = ("jsonl", "csv", "lines")
 _SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "lines"}
@@ -48,6 +48,21 @@ class Unreadable:
     (:func:`zonenlp.batch.tag_values` writes it as ``{"error": message}``)."""
 
     message: str
+
+
+class ArticleParagraph(str):
+    """A paragraph of a page record, with the name of its article (``file:article``), so that
+    :func:`zonenlp.batch.tag_values` can tag it in its article (:mod:`zonenlp.context`)."""
+
+    __slots__ = ("article",)
+
+    def __new__(cls, text: str, article: str) -> ArticleParagraph:
+        paragraph = super().__new__(cls, text)
+        paragraph.article = article
+        return paragraph
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:  # to worker processes with its article
+        return ArticleParagraph, (str(self), self.article)
 
 
 def _display_name(encoding: str) -> str:
@@ -280,7 +295,7 @@ class RecordReader:
         if not paragraphs:
             yield name, Unreadable("the page has no paragraphs")
         for a, p, paragraph in paragraphs:
-            yield f"{name}:{a}:{p}", paragraph
+            yield f"{name}:{a}:{p}", ArticleParagraph(paragraph, f"{name}:{a}")
 
 
 def read_text(source: str) -> str:
