@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -30,7 +31,7 @@ from .context import ArticleContext
 from .inference import LinearForm, margins, mean_weights, positive_proba
 from .labels import Targets, indicator, ranked_labels, targets
 from .metrics import multilabel_scores
-from .text import check_positive_int, check_texts
+from .text import check_positive_int, check_texts, is_feature_matrix
 from .tokenizer import Tokenizer, require_backend
 from .workers import map_in_order, release, resolve_jobs, tapering_ranges
 
@@ -38,25 +39,6 @@ from .workers import map_in_order, release, resolve_jobs, tapering_ranges
 # matrix: a loaded model predicts texts with numpy alone (see zonenlp.inference).
 
 __all__ = ["ThemeClassifier"]
-
-
-def _is_matrix(X: object) -> bool:
-    """Whether ``X`` is a feature matrix (2-D numbers, dense or sparse) rather than a list of texts."""
-    if isinstance(X, (str, bytes)):
-        return False
-    shape = getattr(X, "shape", None)
-    if shape is None and hasattr(X, "__array__"):
-        shape = np.asarray(X).shape
-    if shape is not None:
-        if len(shape) == 1 and np.asarray(X).dtype.kind in "biufc":
-            raise InputValueError(
-                "X is a 1-D array of numbers: give a list of texts, or a 2-D feature matrix (X.reshape(-1, 1) for one feature)"
-            )
-        return len(shape) == 2
-    # rows of numbers as nested lists; rows of words are not texts either, and check_texts says so
-    return isinstance(X, (list, tuple)) and len(X) > 0 and isinstance(X[0], (list, tuple, np.ndarray)) and not any(
-        isinstance(value, str) for value in X[0][:1]
-    )
 
 
 def _shift_index(message: str, offset: int) -> str:
@@ -87,10 +69,8 @@ class ThemeClassifier(Estimator):
     featurizer:
         A :class:`~zonenlp.features.TfidfFeaturizer` (cloned at fit); ``None``
         uses the default word + character TF-IDF; unused when ``fit`` gets a
-        feature matrix (e.g. from a ``TfidfFeaturizer`` in a ``Pipeline``).
-        The shipped model reads characters only (``use_words=False``), which
-        predicts as well by cross-validation and segments nothing; its whole
-        configuration is in its manifest (``zonenlp.read_manifest()["notes"]["config"]``).
+        feature matrix (e.g. from a ``TfidfFeaturizer`` in a ``Pipeline``). The
+        shipped model's configuration is in ``zonenlp.read_manifest()["notes"]["config"]``.
     estimator:
         ``"logreg"`` (logistic regression), ``"svm"`` (linear SVM with sigmoid
         calibration), ``"nb"`` (complement naive Bayes), or any scikit-learn
@@ -116,19 +96,16 @@ class ThemeClassifier(Estimator):
     random_state:
         Seed of the fold shuffling and of the estimators.
     article_context:
-        Also learn how a paragraph's article moves its themes
-        (:class:`~zonenlp.context.ArticleContext`, from the same out-of-fold
-        probabilities as the thresholds). Needs ``groups`` at fit: each
-        training paragraph's article, paragraphs in reading order. Used where
-        prediction gets ``articles``; a paragraph alone is tagged without it.
+        Also learn how a paragraph's article moves its themes (:mod:`zonenlp.context`),
+        used where prediction gets ``articles``. Needs ``groups`` at fit: each
+        training paragraph's article, paragraphs in reading order.
 
     After ``fit``: ``classes_`` (the labels: the one way to name them),
     ``thresholds_``, ``featurizer_`` (``None`` for a model fitted on a
     matrix, which then has ``n_features_in_``), ``estimators_`` (one per
     label), ``coef_`` (label x feature weights used by :meth:`explain`),
-    ``cv_scores_`` (out-of-fold figures at the chosen thresholds, or
-    ``None``), ``context_`` (an :class:`~zonenlp.context.ArticleContext` or
-    ``None``), ``training_data_sha256_`` and ``n_train_``.
+    ``cv_scores_`` (out-of-fold figures at the chosen thresholds, or ``None``),
+    ``context_`` (``ArticleContext`` or ``None``), ``training_data_sha256_``, ``n_train_``.
 
     >>> import zonenlp
     >>> model = zonenlp.load()  # the shipped ThemeClassifier
@@ -257,7 +234,7 @@ class ThemeClassifier(Estimator):
         """
         self.__dict__.pop("n_features_in_", None)
         self.__dict__.pop("feature_names_in_", None)
-        X = self._checked_matrix(X, reset=True) if _is_matrix(X) else check_texts(X)
+        X = self._checked_matrix(X, reset=True) if is_feature_matrix(X) else check_texts(X)
         n = X.shape[0] if not isinstance(X, list) else len(X)
         target = targets(y, n, self.label_order)
         if groups is not None and len(groups) != n:
@@ -276,8 +253,6 @@ class ThemeClassifier(Estimator):
                 return X[train], X[validation]
             fold = self._make_featurizer()._fit_analyzed([docs[i] for i in train])
             return fold._transform_analyzed([docs[i] for i in train]), fold._transform_analyzed([docs[i] for i in validation])
-
-        from functools import cache
 
         from .thresholds import choose_thresholds, out_of_fold_proba
 
@@ -335,23 +310,17 @@ class ThemeClassifier(Estimator):
     ) -> np.ndarray:
         """Probability of each label for each text (or row of a matrix), shape ``(n, len(self.classes_))``.
 
-        ``articles`` (optional, one per text) names each text's article, texts of
-        one article in reading order: a model fitted with ``article_context=True``
-        then lets the other paragraphs of the article move each paragraph's
-        probabilities (:mod:`zonenlp.context`); a text alone in its article, and
-        every text of a model without ``context_``, get the probabilities they
-        get without ``articles``.
+        ``articles`` (optional, one per text, texts of an article in reading order) lets a
+        model fitted with ``article_context=True`` move each paragraph's probabilities by
+        the rest of its article (:mod:`zonenlp.context`); otherwise it changes nothing.
 
-        Texts are featurized ``batch_size`` at a time, so memory stays bounded
-        however many there are. With ``n_jobs`` (``-1``: one per core) and more
-        than ``batch_size`` texts, this process and ``n_jobs - 1`` worker
-        processes share the batches (see :mod:`zonenlp.workers`): the first
-        such call starts the workers with a copy of the model; later calls
-        reuse them and send only their texts. They exit after 60 s without
-        work or on :meth:`release_workers`; a refit or :meth:`use_backend`
-        starts new ones. A text that is empty after normalization (blank, only
-        invisible characters) has probability 0 for every label: there is
-        nothing in it to be about.
+        Texts are featurized ``batch_size`` at a time, so memory stays bounded. With
+        ``n_jobs`` (``-1``: one per core) and more than ``batch_size`` texts, this process
+        and ``n_jobs - 1`` worker processes share the batches (:mod:`zonenlp.workers`): the
+        workers start with a copy of the model at the first such call and are reused; they
+        exit after 60 s idle or on :meth:`release_workers`, and a refit or
+        :meth:`use_backend` starts new ones. A text empty after normalization has
+        probability 0 for every label: there is nothing in it to be about.
         """
         proba = self._proba(X, batch_size, n_jobs)
         context = getattr(self, "context_", None)  # models saved before article context have none
@@ -363,7 +332,7 @@ class ThemeClassifier(Estimator):
         self._check_fitted()
         if self.featurizer_ is None:
             return self._proba_of_features(self._checked_matrix(X, reset=False))
-        if _is_matrix(X):
+        if is_feature_matrix(X):
             raise InputTypeError("this model was fitted on texts: give it a list of texts, not a feature matrix")
         texts = check_texts(X)
         check_positive_int(batch_size, "batch_size")
@@ -430,50 +399,36 @@ class ThemeClassifier(Estimator):
         return tag(self, X, articles=articles, batch_size=batch_size, n_jobs=n_jobs)
 
     def tag_many(self, texts: Iterable[str], *, batch_size: int = 500, n_jobs: int | None = None) -> Iterator[dict[str, Any]]:
-        """Like :meth:`tag`, for a stream of texts of any length: yields their tags in
-        input order, reading ``batch_size`` texts at a time — with ``n_jobs``,
-        ``8 * n_jobs`` batches at a time, which the processes share as
-        :meth:`predict_proba` does (and with the same workers)."""
+        """Like :meth:`tag`, for a stream of texts of any length: yields their tags in input
+        order, reading ``batch_size`` texts (with ``n_jobs``, ``8 * n_jobs`` batches) at a time."""
         from .tagging import tag_many
 
         self._text_featurizer("tag_many")
         return tag_many(self, texts, batch_size=batch_size, n_jobs=n_jobs)
 
     def tag_frame(self, df: Any, column: str, k: int = 5) -> Any:
-        """A copy of the pandas frame ``df`` with the tags of its ``column`` added:
-        ``themes`` (list), ``score_<label>`` per label, ``keywords`` (the ``k`` best
-        terms) and ``error``. A row that cannot be tagged (not a str, empty, too
-        long) gets the reason in ``error`` (``None`` elsewhere) instead of failing
-        the frame. ``df`` is not changed; adding a column it already has is refused.
-        """
+        """A copy of the pandas frame ``df`` with the tags of its ``column`` added: ``themes``,
+        ``score_<label>`` per label, ``keywords`` (``k`` terms) and ``error`` (why a row could
+        not be tagged, else ``None``). A column ``df`` already has is refused."""
         from .batch import tag_frame
 
         self._text_featurizer("tag_frame")
         return tag_frame(self, df, column, k=k)
 
     def explain(self, text: str, k: int = 5) -> dict[Any, list[tuple[str, float]]]:
-        """For each theme predicted for ``text``, the ``k`` terms that pushed it
-        most towards that theme, with their weights (feature value x model weight),
-        largest first.
-
-        For a model of character n-grams (the shipped one) the terms are the
-        words of ``text``, each with the summed weight of the n-grams inside it,
-        so that 招商引资 is one term and not 招商, 商引 and 引资.
-        Returns ``{}`` when no theme is predicted.
-        """
+        """For each theme predicted for ``text`` (``{}`` if none), the ``k`` terms that pushed
+        it most towards that theme, with their weights (feature value x model weight).
+        With character n-grams (the shipped model) the terms are the words of ``text``, each
+        with the summed weight of its n-grams: 招商引资, not 招商, 商引 and 引资."""
         from .explanation import explain
 
         self._text_featurizer("explain")
         return explain(self, text, k)
 
     def theme_keywords(self, k: int = 20) -> dict[str, list[tuple[str, float]]]:
-        """The ``k`` terms with the largest positive weight for each theme.
-
-        Terms are the model's word features. A model without words (the shipped
-        one reads character n-grams) gives its n-grams of two or more characters
-        that its tokenizer's dictionaries hold as words, so that fragments of a word
-        (营商环) or of a phrase (目0个) are passed over.
-        """
+        """The ``k`` terms with the largest positive weight for each theme: its word features,
+        or for a model of character n-grams (the shipped one) the n-grams of two or more
+        characters that its tokenizer's dictionaries hold as words (not 营商环 or 目0个)."""
         from .explanation import theme_keywords
 
         self._text_featurizer("theme_keywords")

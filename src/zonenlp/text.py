@@ -189,3 +189,24 @@ def to_simplified(text: str) -> str:
     if any_traditional.search(check_text(text, max_chars=None)) is None:
         return text
     return text.translate(table)
+
+
+def is_feature_matrix(X: object) -> bool:
+    """Whether ``X`` is a feature matrix (2-D numbers, dense or sparse) rather than a list of texts."""
+    import numpy as np  # here: cleaning text needs no numpy
+
+    if isinstance(X, (str, bytes)):
+        return False
+    shape = getattr(X, "shape", None)
+    if shape is None and hasattr(X, "__array__"):
+        shape = np.asarray(X).shape
+    if shape is not None:
+        if len(shape) == 1 and np.asarray(X).dtype.kind in "biufc":
+            raise InputValueError(
+                "X is a 1-D array of numbers: give a list of texts, or a 2-D feature matrix (X.reshape(-1, 1) for one feature)"
+            )
+        return len(shape) == 2
+    # rows of numbers as nested lists; rows of words are not texts either, and check_texts says so
+    return isinstance(X, (list, tuple)) and len(X) > 0 and isinstance(X[0], (list, tuple, np.ndarray)) and not any(
+        isinstance(value, str) for value in X[0][:1]
+    )
