@@ -140,3 +140,9 @@ def test_batch_pages_tag_each_article_whole_whatever_the_chunk_size(context_mode
     assert expected != context_model.tag(texts)  # so the comparison above can fail
     paragraph = pickle.loads(pickle.dumps(ArticleParagraph("园区新闻", "page.txt:1")))
     assert (paragraph, paragraph.article) == ("园区新闻", "page.txt:1")  # what worker processes receive
+
+
+def test_article_names_must_match_the_texts_with_or_without_context(tiny_model, context_model, tiny_corpus):
+    for model in (tiny_model, context_model):
+        with pytest.raises(InputValueError, match="but 1 article names"):
+            model.predict(tiny_corpus[0], articles=["a"])

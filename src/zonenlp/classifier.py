@@ -324,6 +324,8 @@ class ThemeClassifier(Estimator):
         """
         proba = self._proba(X, batch_size, n_jobs)
         context = getattr(self, "context_", None)  # models saved before article context have none
+        if articles is not None and len(articles) != len(proba):
+            raise InputValueError(f"got {len(proba)} texts but {len(articles)} article names")
         if articles is None or context is None:
             return proba
         return context.adjust(proba, self.thresholds_, articles)
@@ -378,12 +380,12 @@ class ThemeClassifier(Estimator):
             raise InputValueError("ThemeClassifier.score does not weight samples: sample_weight must be None")
         return self.evaluate(X, y)["micro_f1"]
 
-    def evaluate(self, X: Any, y: Any) -> dict[str, Any]:
-        """Per-label precision/recall/F1, micro/macro F1, exact match and "other" F1
-        of the predictions for ``X`` against ``y`` (an indicator matrix or label lists)."""
+    def evaluate(self, X: Any, y: Any, *, articles: Sequence[Any] | None = None) -> dict[str, Any]:
+        """Per-label precision/recall/F1, micro/macro F1, exact match and "other" F1 of the
+        predictions for ``X`` (in their ``articles``) against ``y`` (indicator matrix or label lists)."""
         self._check_fitted()
         truth = indicator(y, self.classes_)
-        pred = self.predict(X).astype(bool)
+        pred = self.predict(X, articles=articles).astype(bool)
         if len(truth) != len(pred):
             raise InputValueError(f"got {len(pred)} texts but {len(truth)} label lists")
         return multilabel_scores(truth, pred, self.classes_.tolist())
