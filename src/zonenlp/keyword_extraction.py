@@ -3,7 +3,8 @@
 Candidates are content words (stop words, numbers and non-nouns by jieba's
 part-of-speech tags left out), zone names, document titles in 《》, short quoted
 terms (“两优三特一融”), and phrases of adjacent nouns that either recur or end
-in a head noun that makes a name (…实验室, …产业园, …招商推介会).
+in a head noun that makes a name (…实验室, …产业园, …招商推介会). Lines are
+read apart (a headline and its paragraphs): no candidate crosses a line break.
 
 Scores are TF-IDF with the IDF of zonenlp's own corpus (built from the
 training split); a word it never saw gets jieba's generic IDF, capped at that of
@@ -27,7 +28,7 @@ from importlib import resources
 
 from ._engines import jieba_dictionary, jieba_file
 from .errors import InputTypeError, InputValueError
-from .text import check_positive_int, check_texts, normalize, to_simplified
+from .text import CleanText, check_positive_int, check_text, check_texts, normalize, to_simplified
 from .tokenizer import Tokenizer, default_tokenizer, is_number_token, is_zone_name, load_stopwords
 
 __all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
@@ -36,8 +37,8 @@ __all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
 # organisations, other proper nouns, verbal nouns, abbreviations, English.
 _CONTENT_TAGS = frozenset("n nr nrt nrfg ns nt nz nw vn an j eng".split())
 _NOUN_TAGS = frozenset("n nr nrt nrfg ns nt nz nw vn j eng".split())
-_QUOTED = re.compile(r"[“‘「『]([^“”‘’「」『』，。；]{2,12})[”’」』]")
-_TITLE = re.compile(r"《([^《》]{2,30})》")
+_QUOTED = re.compile(r"[“‘「『]([^“”‘’「」『』，。；\n]{2,12})[”’」』]")
+_TITLE = re.compile(r"《([^《》\n]{2,30})》")
 # Nouns that end a name: a run of nouns ending in one of these is a candidate
 # even when it occurs once (松山湖材料实验室, 金属材料精深加工产业园).
 _HEAD_NOUNS = tuple(
@@ -269,6 +270,19 @@ class KeywordExtractor:
                 break
         return chosen
 
+    def _clean(self, text: str) -> str:
+        """``text`` normalized and read as Simplified, line by line: normalizing joins the
+        lines of a headline and its paragraphs, so that a headline's last word and the next
+        line's first would make one token or phrase; "\n" keeps them apart (the segmenter
+        makes it a token of its own, which no candidate crosses). A :class:`CleanText`
+        (from :func:`~zonenlp.text.clean_lines`, say) is clean already."""
+        max_chars = self._tokenizer().max_chars
+        if type(text) is CleanText or not isinstance(text, str) or ("\n" not in text and "\r" not in text):
+            return to_simplified(normalize(text, max_chars=max_chars))  # normalize checks the type
+        check_text(text, max_chars=max_chars)
+        lines = (to_simplified(normalize(line, max_chars=None)) for line in text.splitlines())
+        return "\n".join(line for line in lines if line)
+
     def extract(self, text: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best keywords of ``text`` with their scores, best first.
 
@@ -279,7 +293,7 @@ class KeywordExtractor:
         check_positive_int(k, "k")
         if self.method not in ("tfidf", "textrank"):
             raise InputValueError(f"method must be 'tfidf' or 'textrank', got {self.method!r}")
-        text = to_simplified(normalize(text, max_chars=self._tokenizer().max_chars))
+        text = self._clean(text)
         if not text:
             return []
         candidates, tokens = self._candidates(text)
