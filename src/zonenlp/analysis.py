@@ -18,7 +18,7 @@ from typing import Any
 
 from .quantities import Figure, figures
 from .page import Article, read_page
-from .text import DEFAULT_MAX_CHARS, check_text
+from .text import DEFAULT_MAX_CHARS, check_text, clean_lines
 
 __all__ = ["TaggedParagraph", "ArticleAnalysis", "analyze", "MAIN_THEME_SHARE"]
 
@@ -139,7 +139,8 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
         zone_counts = Counter(f.text for p in tagged for f in p.figures if f.kind == "zone")
         if article.title:
             zone_counts.update(f.text for f in figures(article.title) if f.kind == "zone")
-        body = "\n".join(([article.title] if article.title else []) + article.paragraphs)
+        # one line each, so that no keyword joins the headline's last word to the paragraph's first
+        body = clean_lines(([article.title] if article.title else []) + article.paragraphs)
         out.append(ArticleAnalysis(
             article=article,
             paragraphs=tagged,

@@ -2,8 +2,16 @@
 
 Candidates are content words (stop words, numbers and non-nouns by jieba's
 part-of-speech tags left out), zone names, document titles in 《》, short quoted
-terms (“两优三特一融”), and phrases of adjacent nouns that either recur or end
+terms (“两优三特一融”), organisation and company names (温斯罗普生物医学科技(上海)有限公司,
+上海微技术工业研究院), and phrases of adjacent nouns that either recur or end
 in a head noun that makes a name (…实验室, …产业园, …招商推介会).
+
+A keyword is a whole term of its text, never a piece of a longer one: a
+candidate whose every mention lies inside an organisation's name (or crosses
+its edge) is left out, the name being the candidate; so is a word the segmenter
+glued to a function word (在鑫众, 从北到) or cut from a demonstrative's measure
+word (段时间 of 这段时间). Lines are read apart (a headline and its paragraphs):
+no candidate crosses a line break.
 
 Scores are TF-IDF with the IDF of zonenlp's own corpus (built from the
 training split); a word it never saw gets jieba's generic IDF, capped at that of
@@ -27,8 +35,10 @@ from importlib import resources
 
 from ._engines import jieba_dictionary, jieba_file
 from .errors import InputTypeError, InputValueError
-from .text import check_positive_int, check_texts, normalize, to_simplified
-from .tokenizer import Tokenizer, default_tokenizer, is_number_token, is_zone_name, load_stopwords
+from .text import CleanText, check_positive_int, check_text, check_texts, normalize, to_simplified
+from .tokenizer import (
+    ZONE_SUFFIXES, Tokenizer, _indices, default_tokenizer, is_number_token, is_zone_name, load_stopwords,
+)
 
 __all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
 
@@ -36,8 +46,8 @@ __all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
 # organisations, other proper nouns, verbal nouns, abbreviations, English.
 _CONTENT_TAGS = frozenset("n nr nrt nrfg ns nt nz nw vn an j eng".split())
 _NOUN_TAGS = frozenset("n nr nrt nrfg ns nt nz nw vn j eng".split())
-_QUOTED = re.compile(r"[“‘「『]([^“”‘’「」『』，。；]{2,12})[”’」』]")
-_TITLE = re.compile(r"《([^《》]{2,30})》")
+_QUOTED = re.compile(r"[“‘「『]([^“”‘’「」『』，。；\n]{2,12})[”’」』]")
+_TITLE = re.compile(r"《([^《》\n]{2,30})》")
 # Nouns that end a name: a run of nouns ending in one of these is a candidate
 # even when it occurs once (松山湖材料实验室, 金属材料精深加工产业园).
 _HEAD_NOUNS = tuple(
@@ -54,6 +64,30 @@ _GENERIC = frozenset(
 )
 _NOUN_RUN = re.compile(rb"\x02{2,}")  # two or more tokens of class 2 (content nouns) in a row
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+\-·]*$")
+# Tokens that end an organisation's name, and the pairs that do (研究|中心, 有限责任|公司);
+# a text with none of them (most texts) is told by one search of the text.
+_ORG_ENDINGS = ("有限公司", "集团", "研究院", "研究所", "科学院", "办公室", "管委会", "委员会", "协会", "商会", "联合会")
+_ORG_PAIRS = frozenset({("研究", "中心"), ("有限责任", "公司")})
+_ORG_PAIR_ENDS = frozenset(end for _, end in _ORG_PAIRS)
+_ORG_HINT = re.compile("|".join((*_ORG_ENDINGS, "研究中心", "有限责任公司")))
+_LONGEST_ORG = 24  # characters; a longer run before the ending has no clear start and makes no name
+# Going back from its ending, an organisation's name stops at a stop word, a generic word, a
+# word that describes the name after it (龙头企业|金力体育器材集团, 园区企业|…) or a word
+# jieba tags as a verb, preposition, conjunction, particle, pronoun, adverb, numeral, measure
+# word, locative or time word (对接, 在, 的, 该, 一批, 前往 …) …
+_NOT_NAME_TAGS = frozenset("v p c u uj ul uz ud ug uv r d m mq q f t y e o".split())
+_DESCRIBING = ("企业", "园区")
+# … but not at a zone word (白银高新区管委会), a word of its reach (中国证券投资基金业协会) or
+# a word of what it does (武进高新投资控股集团, 国际经济合作管理办公室, …工作领导小组办公室)
+_NAME_WORDS = ZONE_SUFFIXES | frozenset(
+    """中国 国家 全国 高新 未来 控股 促进 开发 制造 创新 孵化 担保 研发 建设 发展 投资 管理 合作 服务 工作 经济 产业 市场
+    资源""".split()
+)
+# jieba's tags of function words: a word jieba's HMM made with one at its edge is a
+# name glued to it (在鑫众, 从北到), not a name
+_FUNCTION_TAGS = frozenset("p c u uj ul uz ud ug uv r".split())
+# jieba's tags of a demonstrative or numeral with its measure word (这段, 一批, 六位)
+_BINDING_TAGS = frozenset({"r", "m", "mq"})
 
 
 @dataclass(frozen=True)
@@ -82,15 +116,22 @@ def _jieba_idf() -> dict[str, float]:
         return {word: float(value) for word, value in (line.rstrip("\n").split(" ") for line in fh)}
 
 
+def _is_function_word(char: str, tags: dict[str, str]) -> bool:
+    """Whether the character ``char`` is a stop word that jieba tags as a function word (在, 从, 的, 这)."""
+    return char in load_stopwords() and tags.get(char) in _FUNCTION_TAGS
+
+
 class _Candidate(NamedTuple):
     term: str
     count: int
     first: float  # where the first mention is, from 0 (start of the text) to 1 (end)
     idf: float
-    kind: str  # word, domain, zone, phrase, name, quoted, title
+    kind: str  # word, domain, zone, phrase, name, organisation, quoted, title
 
 
-_KIND_WEIGHT = {"word": 1.0, "phrase": 1.1, "domain": 1.25, "zone": 1.3, "name": 1.3, "quoted": 1.3, "title": 1.4}
+_KIND_WEIGHT = {"word": 1.0, "phrase": 1.1, "domain": 1.25, "zone": 1.3, "name": 1.3, "organisation": 1.3, "quoted": 1.3,
+                "title": 1.4}
+_LONG_KINDS = frozenset({"phrase", "name", "organisation", "title", "quoted"})  # kinds whose length earns a bonus
 
 
 class KeywordExtractor:
@@ -152,15 +193,69 @@ class KeywordExtractor:
             return 0
         if token in domain:
             return 2
+        if token not in tags and (_is_function_word(token[0], tags) or _is_function_word(token[-1], tags)):
+            return 0  # jieba's HMM glued a function word to a name (在鑫众, 从北到)
         tag = tags.get(token, "n")  # a word jieba's dictionary lacks is a name, so a noun
         return 2 if tag in _NOUN_TAGS else 1 if tag in _CONTENT_TAGS else 0
+
+    def _is_name_part(self, token: str, tags: dict[str, str]) -> bool:
+        """Whether ``token`` can be part of an organisation's name: a word (not punctuation or a number)
+        that is not a generic word, a stop word or a word that ends the text before a name."""
+        if token in _NAME_WORDS:
+            return True
+        if not _WORDLIKE.match(token) or is_number_token(token) or token in load_stopwords():
+            return False
+        if token in _GENERIC or token.endswith(_DESCRIBING):
+            return False
+        return tags.get(token) not in _NOT_NAME_TAGS
+
+    def _organisations(self, tokens: list[str], distinct: list[str], tags: dict[str, str]) -> list[tuple[int, int, str]]:
+        """Organisation and company names, as (first token, end token, name): the tokens of the
+        name's stem back from an ending (有限公司, 研究院, 研究|中心 …) to punctuation or a word
+        that is no part of a name (对接, 在, 的 …), with parentheses that close inside it
+        ((上海)). The first token loses a function word glued to it (在鑫众 -> 鑫众)."""
+        found = []
+        # only the tokens that may end a name are visited (found with list.index, in C)
+        endings = [t for t in distinct if t.endswith(_ORG_ENDINGS) or t in _ORG_PAIR_ENDS]
+        for end in sorted(i + 1 for t in endings for i in _indices(tokens, t)):
+            token = tokens[end - 1]
+            pair = end >= 2 and (tokens[end - 2], token) in _ORG_PAIRS
+            if not (pair or token.endswith(_ORG_ENDINGS)) or token.endswith("招商会"):
+                continue
+            start = end - 2 if pair else end - 1
+            length, depth = sum(map(len, tokens[start:end])), 0
+            while start > 0 and length <= _LONGEST_ORG:
+                part = tokens[start - 1]
+                if part in ")）":
+                    depth += 1
+                elif part in "(（":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif not self._is_name_part(part, tags):
+                    break
+                start -= 1
+                length += len(part)
+            if length > _LONGEST_ORG:
+                continue  # no clear start
+            while depth > 0:  # a closing parenthesis whose opening one is before the name
+                start = next(i for i in range(start, end) if tokens[i] in ")）") + 1
+                depth -= 1
+            name = "".join(tokens[start:end])
+            if tokens[start] not in tags and _is_function_word(tokens[start][0], tags):
+                name = name[1:]
+            ending = tokens[end - 2] + token if pair else next(e for e in _ORG_ENDINGS if token.endswith(e))
+            if len(name) - len(ending) >= 2:  # a stem of one character or none (该公司, 、管委会) names nothing
+                found.append((start, end, name))
+        return found
 
     def _candidates(self, text: str) -> tuple[dict[str, _Candidate], list[str]]:
         """Candidates with their counts and first positions, in one pass over the tokens
         (no search of the text per candidate: the cost stays linear in its length)."""
         tokenizer = self._tokenizer()
         domain = tokenizer.domain_words
-        tags = jieba_dictionary().tags
+        dictionary = jieba_dictionary()
+        tags = dictionary.tags
         found: dict[str, _Candidate] = {}
         corpus = load_corpus_idf()
         stopwords = load_stopwords()
@@ -192,9 +287,23 @@ class KeywordExtractor:
                     values[i] = known[distinct[i]] = self._word_class(distinct[i], domain, tags)
         classes = dict(zip(distinct, values))
         counts = Counter(tokens)
+        # mentions inside an organisation's name (or across its edge) are not mentions of a
+        # whole term: a candidate with no other mention is left out
+        orgs = self._organisations(tokens, distinct, tags) if _ORG_HINT.search(text) else []
+        inside = Counter(t for start, end, _ in orgs for t in tokens[start:end]) if orgs else None
+        words = dictionary.counts
+        for start, end, name in orgs:
+            if name not in found and any(t not in _GENERIC for t in tokens[start:end - 1]):  # 高新区管委会 names no one
+                idf = max(self._idf(t) for t in tokens[start:end])
+                found[name] = _Candidate(name, sum(1 for s, _, n in orgs if n == name), start / n_tokens, idf, "organisation")
         for token, value in classes.items():
             if value and token not in found and token not in _GENERIC:
                 kind = "zone" if is_zone_name(token) else "domain" if token in domain else "word"
+                if kind == "word" and (
+                    inside is not None and inside[token] == counts[token]
+                    or len(token) >= 3 and token[1:] in words and self._bound(token, tokens, tags)
+                ):
+                    continue
                 found[token] = _Candidate(token, counts[token], first_index[token] / n_tokens, self._idf(token), kind)
         # phrases: runs of two or more adjacent nouns (class 2), found by a
         # regular expression over the tokens' classes written as bytes
@@ -209,17 +318,31 @@ class KeywordExtractor:
             phrase = "".join(parts)
             if phrase in found:
                 continue
+            if orgs:  # mentions that overlap a name without holding all of it
+                starts = [s for s in starts if not any(
+                    s < e and o < s + len(parts) and not (s <= o and e <= s + len(parts)) for o, e, _ in orgs)]
+                if not starts:
+                    continue
             named = phrase.endswith(_HEAD_NOUNS) and parts[-1] not in _GENERIC or parts[-1].endswith(_HEAD_NOUNS)
             if len(starts) >= 2 or (named and len(phrase) <= 16):
                 idf = max(self._idf(p) for p in parts)
                 found[phrase] = _Candidate(phrase, len(starts), starts[0] / n_tokens, idf, "name" if named else "phrase")
         return found, tokens
 
+    @staticmethod
+    def _bound(token: str, tokens: list[str], tags: dict[str, str]) -> bool:
+        """Whether every mention of ``token`` (a word after its first character) lost that
+        character to a demonstrative or numeral before it (这|段时间: 这段 + 时间)."""
+        return all(
+            i > 0 and len(tokens[i - 1]) == 1 and tags.get(tokens[i - 1] + token[0]) in _BINDING_TAGS
+            for i, t in enumerate(tokens) if t == token
+        )
+
     def _tfidf_scores(self, candidates: dict[str, _Candidate]) -> dict[str, float]:
         scores = {}
         for c in candidates.values():
             position = 1.0 + 0.25 * (1 - c.first)  # earlier mentions weigh more
-            length_bonus = 1.0 + 0.08 * min(len(c.term) - 2, 6) if c.kind in ("phrase", "name", "title", "quoted") else 1.0
+            length_bonus = 1.0 + 0.08 * min(len(c.term) - 2, 6) if c.kind in _LONG_KINDS else 1.0
             scores[c.term] = (1 + math.log(max(c.count, 1))) * c.idf * position * _KIND_WEIGHT[c.kind] * length_bonus
         return scores
 
@@ -269,6 +392,19 @@ class KeywordExtractor:
                 break
         return chosen
 
+    def _clean(self, text: str) -> str:
+        """``text`` normalized and read as Simplified, line by line: normalizing joins the
+        lines of a headline and its paragraphs, so that a headline's last word and the next
+        line's first would make one token or phrase; "\n" keeps them apart (the segmenter
+        makes it a token of its own, which no candidate crosses). A :class:`CleanText`
+        (from :func:`~zonenlp.text.clean_lines`, say) is clean already."""
+        max_chars = self._tokenizer().max_chars
+        if type(text) is CleanText or not isinstance(text, str) or ("\n" not in text and "\r" not in text):
+            return to_simplified(normalize(text, max_chars=max_chars))  # normalize checks the type
+        check_text(text, max_chars=max_chars)
+        lines = (to_simplified(normalize(line, max_chars=None)) for line in text.splitlines())
+        return "\n".join(line for line in lines if line)
+
     def extract(self, text: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best keywords of ``text`` with their scores, best first.
 
@@ -279,7 +415,7 @@ class KeywordExtractor:
         check_positive_int(k, "k")
         if self.method not in ("tfidf", "textrank"):
             raise InputValueError(f"method must be 'tfidf' or 'textrank', got {self.method!r}")
-        text = to_simplified(normalize(text, max_chars=self._tokenizer().max_chars))
+        text = self._clean(text)
         if not text:
             return []
         candidates, tokens = self._candidates(text)
@@ -309,7 +445,7 @@ def keywords(
     """The ``k`` (by default 10) best keywords of ``text`` with scores, best first.
 
     >>> keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", k=2)
-    [('招商引资动员大会', 18.6383), ('湘潭高新区', 13.1792)]
+    [('招商引资动员大会', 16.5944), ('湘潭高新区', 13.5192)]
 
     jieba's spellings work too, with the meaning they have in
     ``jieba.analyse.extract_tags``: ``topK`` for ``k`` (give one of them, not

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
 from .errors import InputTypeError, InputValueError
 
 __all__ = [
-    "normalize", "clean", "CleanText", "split_paragraphs", "check_text", "check_texts", "check_positive_int",
-    "to_simplified", "DEFAULT_MAX_CHARS",
+    "normalize", "clean", "clean_lines", "CleanText", "split_paragraphs", "check_text", "check_texts",
+    "check_positive_int", "to_simplified", "DEFAULT_MAX_CHARS",
 ]
 
 #: The longest text zonenlp accepts by default, in characters (about 30 pages of a
@@ -118,7 +119,8 @@ def normalize(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> str:
 
 
 class CleanText(str):
-    """A text that :func:`normalize` has cleaned, with its Simplified reading beside it.
+    """A text that :func:`normalize` has cleaned (or lines of such, joined by
+    :func:`clean_lines`), with its Simplified reading beside it.
 
     Text is cleaned once, where it enters zonenlp, and passed on as a
     ``CleanText``: :func:`normalize` and :func:`to_simplified`, which every
@@ -145,6 +147,19 @@ def clean(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> CleanText:
     """``text`` normalized (see :func:`normalize`), as a :class:`CleanText` carrying its Simplified reading."""
     normalized = normalize(text, max_chars=max_chars)
     return normalized if type(normalized) is CleanText else CleanText(normalized, to_simplified(normalized))
+
+
+def clean_lines(lines: Iterable[str]) -> CleanText:
+    """Lines cleaned one by one (see :func:`clean`) and joined by ``"\\n"``: a headline and its
+    paragraphs as one text whose line breaks stay, so that nothing read from it crosses a
+    line (:func:`normalize` of the joined text would join the lines).
+
+    >>> text = clean_lines(["標題", " 正文 "])
+    >>> text, text.simplified
+    ('標題\\n正文', '标题\\n正文')
+    """
+    cleaned = [clean(line, max_chars=None) for line in lines]
+    return CleanText("\n".join(cleaned), "\n".join(line.simplified for line in cleaned))
 
 
 def split_paragraphs(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[str]:
