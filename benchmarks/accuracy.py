@@ -117,11 +117,9 @@ def main() -> None:
     started = time.perf_counter()
     zonenlp_model = build_model().fit(train_texts, train_labels, groups=[r["group"] for r in train])
     fit_seconds = {"zonenlp": time.perf_counter() - started}
-    # the same configuration with article context (not shipped: see model_selection.md), for its figures on whole articles
-    context_model = build_model().set_params(article_context=True).fit(train_texts, train_labels, groups=[r["group"] for r in train])
     systems = {
-        "zonenlp": lambda texts, articles: zonenlp_model.predict(texts).astype(bool),
-        "zonenlp + article context": lambda texts, articles: context_model.predict(texts, articles=articles).astype(bool),
+        "zonenlp": lambda texts, articles: zonenlp_model.predict(texts, articles=articles).astype(bool),
+        "zonenlp, paragraphs alone": lambda texts, articles: zonenlp_model.predict(texts).astype(bool),
     }
     rules = KeywordRules(THEMES)
     for name, baseline in (("keyword rules", rules), ("jieba+tfidf+LinearSVC", NaivePipeline(THEMES))):
@@ -138,9 +136,10 @@ def main() -> None:
         "",
         "- **zonenlp**: the shipped configuration (scripts/train_model.py), per-theme thresholds from "
         "cross-validation on the training split.",
-        "- **zonenlp + article context**: the same, with `article_context=True`: each paragraph predicted together with "
-        "the other paragraphs of its article (corpus and seed page: its article; dev set: the paragraphs from the same "
-        "source page). Not the shipped model: it did not win the selection (benchmarks/results/model_selection.md).",
+        "  Each paragraph is read in its article, as `analyze`, `zonenlp tag` and `zonenlp batch --pages` read a page "
+        "(corpus and seed page: its article; dev set: the paragraphs from the same source page).",
+        "- **zonenlp, paragraphs alone**: the same model, each paragraph without its article (as `model.tag(texts)` "
+        "and `zonenlp batch` on JSON Lines or CSV read them).",
         "- **keyword rules**: zonenlp's theme lexicon as a hand-made rule list; each theme's minimum number of "
         f"hits chosen on the training split ({', '.join(f'{t}≥{m}' for t, m in zip(THEMES, rules.min_hits_))}).",
         "- **jieba+tfidf+LinearSVC**: `jieba.lcut` + `TfidfVectorizer` + one-vs-rest `LinearSVC`, default settings.",
@@ -153,7 +152,7 @@ def main() -> None:
         truth = binarize(labels)
         predictions = {name: predict(texts, articles_of(records)) for name, predict in systems.items()}
         if split in REAL:
-            shipped_proba = shipped.predict_proba(texts)
+            shipped_proba = shipped.predict_proba(texts, articles=articles_of(records))
             predictions["zonenlp shipped (train+test)"] = shipped_proba >= shipped.thresholds_
             real[split] = (records, truth, predictions, shipped_proba)  # for the bootstrap and errors below
         results = {name: multilabel_scores(truth, pred, THEMES) for name, pred in predictions.items()}
@@ -195,7 +194,7 @@ def main() -> None:
     # where zonenlp goes wrong on the real page
     texts, labels = texts_and_labels(seed)
     truth = binarize(labels)
-    proba = zonenlp_model.predict_proba(texts)
+    proba = zonenlp_model.predict_proba(texts, articles=articles_of(seed))
     pred = proba >= zonenlp_model.thresholds_
     confusion = Counter((label_set(t), label_set(p)) for t, p in zip(truth, pred))
     out += ["### Seed page: true label set → zonenlp's label set", "", "| true | predicted | paragraphs |", "|---|---|---|"]

@@ -17,6 +17,11 @@ The rule, fixed before any candidate's figure was read (issue #19):
    its article) is one more candidate axis under the same rule: cross-validated
    on the training split's multi-paragraph articles, and scored on the
    development set with its paragraphs grouped into articles by source URL.
+4. Speed (added after the first run's figures were read; see the report's
+   disclosure): the brief and the issue require that speed does not regress
+   (end to end at least 10x the naive pipeline, whatever ships). A feature set
+   that costs more than ``MAX_COST_RATIO`` times the cheapest one at prediction
+   time cannot ship; its candidates are scored and listed, but not chosen.
 
 Without ``--dev`` only step 1 runs, and the cheapest feature set within the
 bar is reported (the rule of the earlier rounds). The test split and the seed
@@ -61,6 +66,9 @@ CLASSIFIERS = {
     "svm C=1": {"estimator": "svm", "C": 1.0},
 }
 CONTEXTS = ("none", "article")
+# Word features need segmentation at prediction time: benchmarks/speed.py measures the
+# word + character union at 3.6x the naive pipeline end to end against 8.2x for characters.
+MAX_COST_RATIO = 1.5
 
 
 def build(features: dict, classifier: dict) -> ThemeClassifier:
@@ -104,7 +112,8 @@ def choose(rows: list[dict], use_dev: bool) -> tuple[dict, float, list[dict]]:
     """The rule of the module docstring: the chosen row, the one-SE bar and the rows that reach it."""
     best = max(rows, key=lambda r: r["macro_f1"])
     bar = best["macro_f1"] - best["fold_macro_f1_se"]
-    eligible = [r for r in rows if r["macro_f1"] >= bar]
+    cheapest = min(r["cost"] for r in rows)
+    eligible = [r for r in rows if r["macro_f1"] >= bar and r["cost"] <= MAX_COST_RATIO * cheapest]
     if use_dev:
         # cost: featurization time; article context adds a little, so a tie goes to the model without it
         return min(eligible, key=lambda r: (-round(r["dev"]["macro_f1"], 3), r["cost"], r["context"] != "none")), bar, eligible
@@ -183,6 +192,13 @@ def main() -> None:
         "seed page by +0.03. The rule judges context on the dev set all the same; `benchmarks/accuracy.py` reports "
         "context's figures on whole articles (test split, seed page) beside it.",
         "",
+        "Second disclosure: step 4 (speed) was added after the first run on the round-5 corpus had been read. As first "
+        "written, the rule picked words(1,2)+chars(1,3) + svm C=1 (dev macro F1 0.9502), a model that segments every "
+        "paragraph and tags at about 3.6x the naive pipeline against 8.2x for the shipped characters-only model, which the "
+        "brief (speed stays as it is or gets better) and the issue (end to end at least 10x the naive pipeline, whatever "
+        "ships) do not allow. The constraint was theirs before any figure; leaving it out of the written rule was our "
+        "mistake. Candidates above the cost limit stay in the table below.",
+        "",
         f"Cross-validation: {len(texts)} paragraphs of data/themes/train.jsonl, {args.folds}-fold GroupKFold by article; "
         "each candidate's thresholds (and article context) come from its own inner cross-validation inside each outer "
         "training fold. With context, the paragraphs of a validation article are predicted together. The test split "
@@ -197,7 +213,8 @@ def main() -> None:
         "## The choice",
         "",
         f"Best cross-validated macro F1: {best['macro_f1']:.4f} ({name(best)}), one SE {best['fold_macro_f1_se']:.4f}: "
-        f"the bar is {bar:.4f}; {len(eligible)} of {len(rows)} candidates reach it.",
+        f"the bar is {bar:.4f}; {len(eligible)} of {len(rows)} candidates reach it at a prediction cost within "
+        f"{MAX_COST_RATIO}x the cheapest feature set's.",
         "",
         f"**chosen: {name(chosen)}** (CV macro F1 {chosen['macro_f1']:.4f}"
         + (f", dev macro F1 {chosen['dev']['macro_f1']:.4f}, dev other F1 {chosen['dev']['other_f1']:.4f})." if dev else ")."),
@@ -212,7 +229,7 @@ def main() -> None:
     ]
     for r in rows:
         line = (f"| {r['features']} | {r['classifier']} | {r['context']} | {r['cost']:.2f} | {r['macro_f1']:.4f}"
-                f"{'' if r['macro_f1'] >= bar else ' (below bar)'} | {r['fold_macro_f1_se']:.4f} | {r['cv']['other_f1']:.4f} | "
+                f"{'' if r['macro_f1'] >= bar else ' (below bar)'}{'' if r in eligible or r['macro_f1'] < bar else ' (cost)'} | {r['fold_macro_f1_se']:.4f} | {r['cv']['other_f1']:.4f} | "
                 f"{label_f1(r['cv']).replace(' | ', ' / ')} |")
         if dev:
             line += f" {r['dev']['macro_f1']:.4f} | {r['dev']['other_f1']:.4f} | {label_f1(r['dev']).replace(' | ', ' / ')} |"

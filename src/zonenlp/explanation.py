@@ -83,7 +83,7 @@ def explain(model: Any, text: str, k: int = 5) -> dict[Any, list[tuple[str, floa
 
     >>> import zonenlp
     >>> explain(zonenlp.load(), "湘潭高新区新签约亿元以上项目10个，总投资额39亿元。", k=3)
-    {'investment': [('总投资额', 3.0932), ('签约', 1.5084), ('项目', 1.3946)]}
+    {'investment': [('总投资额', 0.5234), ('签约', 0.4046), ('项目', 0.2703)]}
     """
     check_text(text, max_chars=model.featurizer_.tokenizer_.max_chars)  # named "text", not "texts[0]"
     check_positive_int(k, "k")

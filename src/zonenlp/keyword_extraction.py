@@ -445,7 +445,7 @@ def keywords(
     """The ``k`` (by default 10) best keywords of ``text`` with scores, best first.
 
     >>> keywords("湘潭高新区召开招商引资动员大会，部署招商引资工作。", k=2)
-    [('招商引资动员大会', 16.5944), ('湘潭高新区', 13.5192)]
+    [('招商引资动员大会', 16.5105), ('湘潭高新区', 13.7105)]
 
     jieba's spellings work too, with the meaning they have in
     ``jieba.analyse.extract_tags``: ``topK`` for ``k`` (give one of them, not

@@ -45,7 +45,7 @@ def tag(
     >>> import zonenlp
     >>> tags = tag(zonenlp.load(), ["园区人才公寓投入使用，首批200名青年人才拎包入住。"])
     >>> tags[0]["themes"], rounded_scores(tags[0]["scores"])
-    (['talent'], {'investment': 0.0028, 'environment': 0.0037, 'talent': 0.9996, 'outreach': 0.0016})
+    (['talent'], {'investment': 0.0003, 'environment': 0.0001, 'talent': 1.0, 'outreach': 0.0001})
     """
     return tags_of(model, model.predict_proba(texts, articles=articles, batch_size=batch_size, n_jobs=n_jobs))
 
