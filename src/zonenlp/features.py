@@ -370,7 +370,10 @@ class TfidfFeaturizer(Estimator):
         weights = np.concatenate(idf)
         width = len(weights)
         bits = max(width - 1, 1).bit_length()  # (row, column) as one int64: row << bits | column
-        pairs = np.sort((np.concatenate(rows) << bits) | np.concatenate(columns))
+        pairs = (np.concatenate(rows) << bits) | np.concatenate(columns)
+        if n_rows << bits < 2**31:  # a batch's pairs fit in 31 bits: int32 sorts about 1.5x faster than int64
+            pairs = pairs.astype(np.int32)
+        pairs = np.sort(pairs)
         starts = np.flatnonzero(np.diff(pairs, prepend=-1))
         values = np.diff(np.append(starts, len(pairs))).astype(np.float32)  # the count of each pair
         pairs = pairs[starts]
