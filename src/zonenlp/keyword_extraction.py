@@ -113,7 +113,8 @@ def load_corpus_idf() -> CorpusIdf:
 def _jieba_idf() -> dict[str, float]:
     """jieba's generic IDF, read from the file jieba ships (``jieba/analyse/idf.txt``)."""
     with open(jieba_file("analyse", "idf.txt"), encoding="utf-8") as fh:
-        return {word: float(value) for word, value in (line.rstrip("\n").split(" ") for line in fh)}
+        fields = fh.read().split()  # "word idf" per line: one split, then a C-level zip
+    return dict(zip(fields[0::2], map(float, fields[1::2])))
 
 
 def _is_function_word(char: str, tags: dict[str, str]) -> bool:
