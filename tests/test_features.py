@@ -146,3 +146,18 @@ def test_what_scikit_learns_data_checks_verify_holds_on_texts(tiny_corpus):
     assert (pickle.loads(pickle.dumps(featurizer)).transform(texts) != X).nnz == 0
     with pytest.raises(NotFittedError):
         TfidfFeaturizer().get_feature_names_out()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("招商引資AbＣ１2 \t\n\r\u3000\u00a0\u2028\u200b，。")), max_size=40))
+def test_character_text_holds_no_run_of_white_space(text):
+    # the transform lowercases the characters as scikit-learn does, and relies on this for
+    # the rest of scikit-learn's preprocessing (runs of white space made one space)
+    import re
+
+    (doc,) = TfidfFeaturizer(use_words=False)._analyze([text])
+    assert re.search(r"\s\s", doc.chars) is None

@@ -32,7 +32,6 @@ from .tokenizer import _DIGIT_RUNS, Tokenizer, default_tokenizer, is_word_token,
 
 __all__ = ["TfidfFeaturizer"]
 
-_WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's CountVectorizer._white_spaces
 _DROPPED = -1  # the number of a token the word block leaves out (punctuation, stop words)
 WORD_PREFIX = "w:"
 CHAR_PREFIX = "c:"
@@ -199,7 +198,8 @@ class TfidfFeaturizer(Estimator):
     def _analyze(self, texts: Iterable[str]) -> list[AnalyzedText]:
         """Tokenize ``texts`` once; the result feeds :meth:`_fit_analyzed` and
         :meth:`_transform_rows` (cross-validation reuses it across folds)."""
-        texts = check_texts(texts)
+        # a list's items are checked one by one below; anything else is made one (or refused) first
+        texts = texts if isinstance(texts, list) else check_texts(texts)
         tokenizer = self._tokenizer()
         out = []
         for index, text in enumerate(texts):
@@ -332,8 +332,9 @@ class TfidfFeaturizer(Estimator):
 
     def _char_entries(self, docs: Sequence[AnalyzedText], tables: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every character n-gram occurrence of the vocabulary in ``docs``."""
-        # sklearn's preprocessing for analyzer="char": lowercase, runs of white space to one space
-        prepared = [_WHITE_SPACES.sub(" ", d.chars.lower()) for d in docs]
+        # sklearn's preprocessing for analyzer="char" lowercases and makes runs of white space one
+        # space; normalize() has left no such runs in d.chars (tested), so lowercasing is all
+        prepared = [d.chars.lower() for d in docs]
         ids = tables["char_ids"].ids(np.frombuffer("".join(prepared).encode("utf-32-le"), dtype=np.uint32))
         doc_of = np.repeat(np.arange(len(prepared)), [len(t) for t in prepared])
         return tables["chars"].entries(ids, doc_of, *self.char_ngram_range)
