@@ -33,27 +33,16 @@ OURS_PLACES = ("gold", "inside a gold keyword", "contains a gold keyword", "neit
 
 
 def gold_place(term: str, ranked: list[str]) -> str:
-    if term in ranked[:5]:
-        return GOLD_PLACES[0]
-    if term in ranked[:10]:
-        return GOLD_PLACES[1]
-    if term in ranked:
-        return GOLD_PLACES[2]
-    if any(term in candidate for candidate in ranked):
-        return GOLD_PLACES[3]
-    if any(candidate in term for candidate in ranked):
-        return GOLD_PLACES[4]
-    return GOLD_PLACES[5]
+    """Where a gold keyword stands among the extractor's ranked candidates: the first of GOLD_PLACES that holds."""
+    holds = (term in ranked[:5], term in ranked[:10], term in ranked, any(term in c for c in ranked),
+             any(c in term for c in ranked), True)
+    return GOLD_PLACES[holds.index(True)]
 
 
 def ours_place(term: str, gold: list[str]) -> str:
-    if term in gold:
-        return OURS_PLACES[0]
-    if any(term in g for g in gold):
-        return OURS_PLACES[1]
-    if any(g in term for g in gold):
-        return OURS_PLACES[2]
-    return OURS_PLACES[3]
+    """What a keyword of the top 5 is to the gold: the first of OURS_PLACES that holds."""
+    holds = (term in gold, any(term in g for g in gold), any(g in term for g in gold), True)
+    return OURS_PLACES[holds.index(True)]
 
 
 def length_row(counts: Counter[int]) -> str:
