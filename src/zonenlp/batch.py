@@ -188,7 +188,7 @@ def tag_texts(
     (what ``zonenlp tag`` prints). Every text is checked here first, so that an
     error names its index in ``texts``. With ``articles`` (one name per text), the
     texts of one article are tagged together, in its context (:mod:`zonenlp.context`)."""
-    from .context import article_ranges
+    from .context import article_ranges, check_articles
 
     check_positive_int(k, "k")
     check_positive_int(batch_size, "batch_size")
@@ -197,8 +197,7 @@ def tag_texts(
     if articles is None:
         batches = ((checked[start : start + batch_size], None) for start in range(0, len(checked), batch_size))
     else:
-        if len(articles) != len(checked):
-            raise InputValueError(f"got {len(checked)} texts but {len(articles)} article names")
+        check_articles(articles, len(checked))
         batches = ((checked[a:b], list(articles[a:b])) for a, b in article_ranges(articles, batch_size))
     for results in map_in_order(model, partial(_tag_texts, k=k), batches, jobs):
         yield from results

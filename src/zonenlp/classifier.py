@@ -27,7 +27,7 @@ from ._estimator import Estimator
 from ._ngram_tables import SparseRows
 from .errors import InputTypeError, InputValueError, NotFittedError, TrainingDataError
 from .features import TfidfFeaturizer
-from .context import ArticleContext
+from .context import ArticleContext, check_articles
 from .inference import LinearForm, margins, mean_weights, positive_proba
 from .labels import Targets, indicator, ranked_labels, targets
 from .metrics import multilabel_scores
@@ -324,9 +324,10 @@ class ThemeClassifier(Estimator):
         """
         proba = self._proba(X, batch_size, n_jobs)
         context = getattr(self, "context_", None)  # models saved before article context have none
-        if articles is not None and len(articles) != len(proba):
-            raise InputValueError(f"got {len(proba)} texts but {len(articles)} article names")
-        if articles is None or context is None:
+        if articles is None:
+            return proba
+        check_articles(articles, len(proba))
+        if context is None:
             return proba
         return context.adjust(proba, self.thresholds_, articles)
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import InputValueError
 
-__all__ = ["ArticleContext", "context_features", "article_ranges"]
+__all__ = ["ArticleContext", "article_ranges", "check_articles", "context_features"]
 
 _CLIP = 1e-4  # keeps logit() finite for probabilities of exactly 0 or 1
 
@@ -33,6 +33,12 @@ _CLIP = 1e-4  # keeps logit() finite for probabilities of exactly 0 or 1
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, _CLIP, 1 - _CLIP)
     return np.log(p / (1 - p))
+
+
+def check_articles(articles: Sequence[Any], n: int) -> None:
+    """Raise :class:`InputValueError` unless ``articles`` names exactly ``n`` paragraphs."""
+    if len(articles) != n:
+        raise InputValueError(f"got {n} paragraphs but {len(articles)} article names")
 
 
 def context_features(proba: np.ndarray, thresholds: np.ndarray, articles: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -43,25 +49,28 @@ def context_features(proba: np.ndarray, thresholds: np.ndarray, articles: Sequen
     other rows of its article, the higher probability of its neighbours.
     """
     proba = np.asarray(proba, dtype=float)
-    if len(articles) != len(proba):
-        raise InputValueError(f"got {len(proba)} paragraphs but {len(articles)} article names")
-    rows_of: dict[Any, list[int]] = {}
-    for row, article in enumerate(articles):
-        rows_of.setdefault(article, []).append(row)
+    check_articles(articles, len(proba))
     features = np.zeros(proba.shape + (3,))
     features[:, :, 0] = _logit(proba) - _logit(np.asarray(thresholds, dtype=float))
-    in_article = np.zeros(len(proba), dtype=bool)
-    for rows in rows_of.values():
-        if len(rows) < 2:
-            continue
-        scores = proba[rows]
-        total = scores.sum(axis=0)
-        for position, row in enumerate(rows):
-            neighbours = scores[max(position - 1, 0):position + 2]
-            neighbours = np.delete(neighbours, min(position, 1), axis=0)
-            features[row, :, 1] = (total - scores[position]) / (len(rows) - 1)
-            features[row, :, 2] = neighbours.max(axis=0)
-        in_article[rows] = True
+    if not len(proba):
+        return features, np.zeros(0, dtype=bool)
+    # each row's article as a number; rows ordered by article, reading order kept within one
+    numbers: dict[Any, int] = {}
+    article = np.array([numbers.setdefault(name, len(numbers)) for name in articles])
+    sizes = np.bincount(article)
+    in_article = sizes[article] >= 2
+    totals = np.zeros((len(sizes), proba.shape[1]))
+    np.add.at(totals, article, proba)
+    others = np.maximum(sizes[article] - 1, 1)[:, None]
+    features[:, :, 1] = np.where(in_article[:, None], (totals[article] - proba) / others, 0.0)
+    order = np.argsort(article, kind="stable")
+    ordered, same = proba[order], article[order][1:] == article[order][:-1]
+    before = np.full(proba.shape, -np.inf)
+    after = np.full(proba.shape, -np.inf)
+    before[1:][same], after[:-1][same] = ordered[:-1][same], ordered[1:][same]
+    neighbours = np.zeros(proba.shape)
+    neighbours[order] = np.maximum(before, after)
+    features[:, :, 2] = np.where(in_article[:, None], neighbours, 0.0)
     return features, in_article
 
 
