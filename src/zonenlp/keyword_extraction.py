@@ -35,9 +35,9 @@ from importlib import resources
 
 from ._engines import jieba_dictionary, jieba_file
 from .errors import InputTypeError, InputValueError
-from .text import CleanText, check_positive_int, check_text, check_texts, normalize, to_simplified
+from .text import CleanText, check_positive_int, check_text, check_texts, clean_lines, normalize, to_simplified
 from .organisations import ORG_HINT, WORDLIKE, is_function_word, organisation_spans
-from .tokenizer import Tokenizer, default_tokenizer, is_number_token, is_zone_name, load_stopwords
+from .tokenizer import Tokenizer, _indices, default_tokenizer, is_number_token, is_zone_name, load_stopwords
 
 __all__ = ["KeywordExtractor", "keywords", "corpus_keywords", "load_corpus_idf"]
 
@@ -260,7 +260,7 @@ class KeywordExtractor:
         character to a demonstrative or numeral before it (这|段时间: 这段 + 时间)."""
         return all(
             i > 0 and len(tokens[i - 1]) == 1 and tags.get(tokens[i - 1] + token[0]) in _BINDING_TAGS
-            for i, t in enumerate(tokens) if t == token
+            for i in _indices(tokens, token)
         )
 
     def _tfidf_scores(self, candidates: dict[str, _Candidate]) -> dict[str, float]:
@@ -326,9 +326,7 @@ class KeywordExtractor:
         max_chars = self._tokenizer().max_chars
         if type(text) is CleanText or not isinstance(text, str) or ("\n" not in text and "\r" not in text):
             return to_simplified(normalize(text, max_chars=max_chars))  # normalize checks the type
-        check_text(text, max_chars=max_chars)
-        lines = (to_simplified(normalize(line, max_chars=None)) for line in text.splitlines())
-        return "\n".join(line for line in lines if line)
+        return to_simplified(clean_lines(check_text(text, max_chars=max_chars).splitlines()))
 
     def extract(self, text: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` best keywords of ``text`` with their scores, best first.

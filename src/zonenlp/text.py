@@ -150,15 +150,16 @@ def clean(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> CleanText:
 
 
 def clean_lines(lines: Iterable[str]) -> CleanText:
-    """Lines cleaned one by one (see :func:`clean`) and joined by ``"\\n"``: a headline and its
-    paragraphs as one text whose line breaks stay, so that nothing read from it crosses a
-    line (:func:`normalize` of the joined text would join the lines).
+    """Lines cleaned one by one (see :func:`clean`) and joined by ``"\\n"``, those empty after
+    cleaning left out: a headline and its paragraphs as one text whose line breaks stay, so
+    that nothing read from it crosses a line (:func:`normalize` of the joined text would join
+    the lines).
 
-    >>> text = clean_lines(["標題", " 正文 "])
+    >>> text = clean_lines(["標題", " ", " 正文 "])
     >>> text, text.simplified
     ('標題\\n正文', '标题\\n正文')
     """
-    cleaned = [clean(line, max_chars=None) for line in lines]
+    cleaned = [line for line in (clean(line, max_chars=None) for line in lines) if line]
     return CleanText("\n".join(cleaned), "\n".join(line.simplified for line in cleaned))
 
 
