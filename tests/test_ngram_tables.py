@@ -1,14 +1,17 @@
 """The numpy lookup tables the featurizer finds n-grams with."""
 
 import numpy as np
+import pytest
 
 from zonenlp._ngram_tables import CharIds, IntTable, SparseRows, stacked
 
 
-def test_lookup_table_finds_every_key_and_no_other():
+@pytest.mark.parametrize("largest, packed", [(2**40, True), (2**62, False)])
+def test_lookup_table_finds_every_key_and_no_other(largest, packed):
     rng = np.random.default_rng(0)
-    keys = np.unique(rng.integers(0, 2**62, 5000))
+    keys = np.unique(rng.integers(0, largest, 5000))
     table = IntTable(keys, np.arange(len(keys)))
+    assert (table._values is None) == packed  # keys and values in one int64 where they fit
     assert len(table) == len(keys)
     assert (table.get(keys) == np.arange(len(keys))).all()
     absent = np.setdiff1d(rng.integers(0, 2**62, 5000), keys)
