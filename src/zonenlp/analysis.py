@@ -115,13 +115,11 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
     ``k`` is the number of keywords per paragraph (an article gets ``2 * k``).
     A text over ``max_chars`` characters raises :class:`~zonenlp.errors.InputValueError`.
     """
-    check_text(text, max_chars=max_chars)
-    if model is None:
-        model, extractor = _shipped_tagger()
-    else:
-        from .batch import keyword_extractor
+    from .batch import keyword_extractor
 
-        extractor = keyword_extractor(model)  # the model's tokenizer: keywords as `zonenlp batch` gives them
+    check_text(text, max_chars=max_chars)
+    # the model's tokenizer: keywords as `zonenlp batch` gives them
+    model, extractor = _shipped_tagger() if model is None else (model, keyword_extractor(model))
     articles = read_page(text, max_chars=max_chars)
     all_paragraphs = [p for a in articles for p in a.paragraphs]
     # each paragraph is tagged inside its article: a model with article context reads the others too
@@ -129,10 +127,8 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
     tags = iter(model.tag(all_paragraphs, articles=article_of) if all_paragraphs else [])
     out = []
     for article in articles:
-        tagged = []
-        for paragraph in article.paragraphs:
-            tag = next(tags)
-            tagged.append(TaggedParagraph(paragraph, tag["themes"], tag["scores"], extractor.extract(paragraph, k), figures(paragraph)))
+        tagged = [TaggedParagraph(p, tag["themes"], tag["scores"], extractor.extract(p, k), figures(p))
+                  for p, tag in zip(article.paragraphs, tags)]
         n = max(1, len(tagged))
         shares = {label: round(sum(label in p.themes for p in tagged) / n, 3) for label in model.classes_.tolist()}
         main = sorted((t for t, s in shares.items() if s >= MAIN_THEME_SHARE), key=lambda t: -shares[t])
