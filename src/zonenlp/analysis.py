@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -37,13 +37,8 @@ class TaggedParagraph:
     figures: list[Figure]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "themes": self.themes,
-            "scores": self.scores,
-            "keywords": [list(k) for k in self.keywords],
-            "figures": [f.as_dict() for f in self.figures],
-        }
+        """The paragraph as JSON-ready data: keyword pairs as lists, figures as dicts."""
+        return {**asdict(self), "keywords": [list(k) for k in self.keywords]}
 
 
 @dataclass
@@ -68,16 +63,10 @@ class ArticleAnalysis:
         return self.article.title
 
     def as_dict(self) -> dict[str, Any]:
-        a = self.article
+        """The article's layout and its analysis as JSON-ready data."""
+        layout = ("title", "subtitle", "kickers", "authors", "dateline", "headings", "captions", "tables")
         return {
-            "title": a.title,
-            "subtitle": a.subtitle,
-            "kickers": a.kickers,
-            "authors": a.authors,
-            "dateline": a.dateline,
-            "headings": a.headings,
-            "captions": a.captions,
-            "tables": a.tables,
+            **{name: getattr(self.article, name) for name in layout},
             "themes": self.themes,
             "theme_shares": self.theme_shares,
             "keywords": [list(k) for k in self.keywords],
