@@ -266,13 +266,12 @@ class RecordReader:
         from .page import read_page
 
         name = file.name
-        data = file.read_bytes()
         try:
             encoding = self.encoding or detect_encoding(file)
         except InputValueError as exc:
             yield name, Unreadable(str(exc))
             return
-        text = data.decode(encoding, errors="surrogateescape").lstrip("\ufeff")
+        text = file.read_bytes().decode(encoding, errors="surrogateescape").lstrip("\ufeff")
         bad = _ESCAPED.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1
