@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -37,13 +37,8 @@ class TaggedParagraph:
     figures: list[Figure]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "themes": self.themes,
-            "scores": self.scores,
-            "keywords": [list(k) for k in self.keywords],
-            "figures": [f.as_dict() for f in self.figures],
-        }
+        """The paragraph as JSON-ready data: keyword pairs as lists, figures as dicts."""
+        return {**asdict(self), "keywords": [list(k) for k in self.keywords]}
 
 
 @dataclass
@@ -68,16 +63,10 @@ class ArticleAnalysis:
         return self.article.title
 
     def as_dict(self) -> dict[str, Any]:
-        a = self.article
+        """The article's layout and its analysis as JSON-ready data."""
+        layout = ("title", "subtitle", "kickers", "authors", "dateline", "headings", "captions", "tables")
         return {
-            "title": a.title,
-            "subtitle": a.subtitle,
-            "kickers": a.kickers,
-            "authors": a.authors,
-            "dateline": a.dateline,
-            "headings": a.headings,
-            "captions": a.captions,
-            "tables": a.tables,
+            **{name: getattr(self.article, name) for name in layout},
             "themes": self.themes,
             "theme_shares": self.theme_shares,
             "keywords": [list(k) for k in self.keywords],
@@ -115,13 +104,11 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
     ``k`` is the number of keywords per paragraph (an article gets ``2 * k``).
     A text over ``max_chars`` characters raises :class:`~zonenlp.errors.InputValueError`.
     """
-    check_text(text, max_chars=max_chars)
-    if model is None:
-        model, extractor = _shipped_tagger()
-    else:
-        from .batch import keyword_extractor
+    from .batch import keyword_extractor
 
-        extractor = keyword_extractor(model)  # the model's tokenizer: keywords as `zonenlp batch` gives them
+    check_text(text, max_chars=max_chars)
+    # the model's tokenizer: keywords as `zonenlp batch` gives them
+    model, extractor = _shipped_tagger() if model is None else (model, keyword_extractor(model))
     articles = read_page(text, max_chars=max_chars)
     all_paragraphs = [p for a in articles for p in a.paragraphs]
     # each paragraph is tagged inside its article: a model with article context reads the others too
@@ -129,10 +116,8 @@ def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None =
     tags = iter(model.tag(all_paragraphs, articles=article_of) if all_paragraphs else [])
     out = []
     for article in articles:
-        tagged = []
-        for paragraph in article.paragraphs:
-            tag = next(tags)
-            tagged.append(TaggedParagraph(paragraph, tag["themes"], tag["scores"], extractor.extract(paragraph, k), figures(paragraph)))
+        tagged = [TaggedParagraph(p, tag["themes"], tag["scores"], extractor.extract(p, k), figures(p))
+                  for p, tag in zip(article.paragraphs, tags)]
         n = max(1, len(tagged))
         shares = {label: round(sum(label in p.themes for p in tagged) / n, 3) for label in model.classes_.tolist()}
         main = sorted((t for t, s in shares.items() if s >= MAIN_THEME_SHARE), key=lambda t: -shares[t])

@@ -42,7 +42,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -145,22 +145,18 @@ def tag_values(
     return out
 
 
-# Each process's keyword extractor for the tokenizer it was last asked for: the
-# workers of tag_chunks and tag_texts hold the model only, and make it once.
-_extractor: tuple[Any, Any] = (None, None)
+@lru_cache(maxsize=1)
+def _extractor_of(tokenizer: Any) -> Any:
+    """This process's keyword extractor for ``tokenizer``, made once: the workers
+    of :func:`tag_chunks` and :func:`tag_texts` are sent the model only."""
+    from .keyword_extraction import KeywordExtractor
 
-
-def _extractor_of(model: Any) -> Any:
-    global _extractor  # a cache of this process, as a worker's copy of the model is
-    tokenizer = model.featurizer_.tokenizer_
-    cached = _extractor
-    if cached[0] is not tokenizer:
-        cached = _extractor = (tokenizer, keyword_extractor(model))
-    return cached[1]
+    return KeywordExtractor(tokenizer=tokenizer)
 
 
 def _tag_chunk(model: Any, chunk: list[object], k: int, with_figures: bool) -> list[dict[str, Any]]:
-    return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=_extractor_of(model))
+    extractor = _extractor_of(model.featurizer_.tokenizer_)
+    return tag_values(model, chunk, k=k, with_figures=with_figures, extractor=extractor)
 
 
 def tag_chunks(
@@ -175,7 +171,7 @@ def tag_chunks(
 
 def _tag_texts(model: Any, batch: tuple[list[str], list[Any] | None], k: int) -> list[tuple[dict[str, Any], list[tuple[str, float]]]]:
     texts, articles = batch
-    extractor = _extractor_of(model)
+    extractor = _extractor_of(model.featurizer_.tokenizer_)
     return [(tag, extractor.extract(text, k)) for tag, text in zip(model.tag(texts, articles=articles), texts)]
 
 
@@ -313,9 +309,7 @@ def run_batch(
     if fmt not in OUTPUT_FORMATS:
         raise InputValueError(f"output format must be one of {OUTPUT_FORMATS}, got {fmt!r}")
     if tagger is None:
-        def tagger(chunks: Iterable[list[object]]) -> Iterator[list[dict[str, Any]]]:
-            return tag_chunks(model, chunks, k=k, with_figures=with_figures, n_jobs=n_jobs)
-
+        tagger = partial(tag_chunks, model, k=k, with_figures=with_figures, n_jobs=n_jobs)
     settings = {**reader.settings(), "output_format": fmt, "k": k, "figures": with_figures,
                 "labels": model.classes_.tolist()}
     writer = CheckpointedWriter(target, fmt, model.classes_.tolist(), with_figures, settings)
@@ -326,12 +320,11 @@ def run_batch(
         # cannot be read at all fails here, before any output file is touched
         records = chain(list(islice(records, 1)), records)
         seen = SeenIds()
-        resumed = resume and writer.resume()
-        if resumed:
+        if resume and writer.resume():
             skip_written(records, writer.records, writer.last_id, writer.part, seen)
         else:
             writer.start()
-        summary = BatchSummary(target, resumed=writer.records)
+        resumed = writer.records
         chunks = _chunked(records, chunk_size)
         pending_ids: deque[list[Any]] = deque()
 
@@ -345,11 +338,9 @@ def run_batch(
             for results in tagger(values()):
                 ids = pending_ids.popleft()
                 writer.write(ids, results, seen.add(ids))
-                _advance(bar, reader, writer.records - summary.resumed)
+                _advance(bar, reader, writer.records - resumed)
         writer.finish()
     finally:
         writer.close()
-    summary.read, summary.tagged, summary.failed = writer.records, writer.tagged, writer.failed
-    summary.duplicate_ids = writer.duplicates
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return BatchSummary(target, read=writer.records, tagged=writer.tagged, failed=writer.failed,
+                        duplicate_ids=writer.duplicates, resumed=resumed, seconds=time.perf_counter() - started)

@@ -18,6 +18,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from .errors import InputValueError, OutputPathError
 from .records import columns, row
 
@@ -146,14 +148,10 @@ class SeenIds:
     """
 
     def __init__(self) -> None:
-        import numpy as np
-
-        self._np = np
         self._runs: list[Any] = []
 
     def add(self, ids: Sequence[str]) -> list[bool]:
         """Record ``ids`` (in order); for each, whether an earlier id (in this call or before) was the same."""
-        np = self._np
         if not ids:
             return []
         hashes = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))

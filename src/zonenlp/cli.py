@@ -133,15 +133,14 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
     from .keyword_extraction import KeywordExtractor, corpus_keywords
 
     extractor = KeywordExtractor(method=args.method)
-    texts = {source: read_text(source) for source in args.files}
-    paragraphs = {source: [p for _, _, p in paragraph_units(text, args.lines)] for source, text in texts.items()}
+    paragraphs = {source: [p for _, _, p in paragraph_units(read_text(source), args.lines)] for source in args.files}
     if args.summary:
         units = [p for ps in paragraphs.values() for p in ps]
         summary = corpus_keywords(units, k=args.k, extractor=extractor)
         rows = [{"rank": i, "keyword": term, "paragraphs": count, "score": score} for i, (term, count, score) in enumerate(summary, 1)]
         header = ["rank", "keyword", "paragraphs", "score"]
         if not _print_rows(rows, args.format, out, header, lambda r: [r[c] for c in header]):
-            print(f"top {len(rows)} keywords across {len(units)} paragraphs of {len(texts)} file(s)", file=out)
+            print(f"top {len(rows)} keywords across {len(units)} paragraphs of {len(paragraphs)} file(s)", file=out)
             print_table(rows, [("rank", "#", 3), ("paragraphs", "paragraphs", 10), ("keyword", "keyword", 30)], out)
         return 0
     units = []

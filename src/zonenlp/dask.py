@@ -52,22 +52,17 @@ def _model_path(model: str | Path | None) -> str | None:
     return None if model is None else str(Path(model).resolve())
 
 
-def _worker_model(model: str | None, backend: str) -> tuple[Any, Any]:
-    from .persistence import load
-
-    with _MODELS_LOCK:
-        key = (model, backend)
-        if key not in _MODELS:
-            loaded = load(model, backend=backend)
-            _MODELS[key] = (loaded, keyword_extractor(loaded))
-        return _MODELS[key]
-
-
 def _on_worker(
     partition: Any, tag: Callable[..., Any], model: str | None, backend: str, *args: Any, **options: Any
 ) -> Any:
-    """``tag(model, partition, *args, **options)`` with this worker's model and keyword extractor."""
-    loaded, extractor = _worker_model(model, backend)
+    """``tag(model, partition, *args, **options)`` with this worker's model and keyword extractor, loaded once."""
+    from .persistence import load
+
+    with _MODELS_LOCK:
+        if (model, backend) not in _MODELS:
+            loaded = load(model, backend=backend)
+            _MODELS[model, backend] = (loaded, keyword_extractor(loaded))
+        loaded, extractor = _MODELS[model, backend]
     return tag(loaded, partition, *args, extractor=extractor, **options)
 
 

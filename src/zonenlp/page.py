@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from .text import DEFAULT_MAX_CHARS, check_text, clean, normalize, to_simplified
 
@@ -198,13 +199,8 @@ def _join_broken(lines: list[_Line]) -> list[_Line]:
 def _heading_blocks(lines: list[_Line]) -> list[_Line | list[_Line]]:
     """Consecutive headings become one block (a list); other lines stay as they are."""
     items: list[_Line | list[_Line]] = []
-    for line in lines:
-        if line.kind == "heading" and items and isinstance(items[-1], list):
-            items[-1].append(line)
-        elif line.kind == "heading":
-            items.append([line])
-        else:
-            items.append(line)
+    for heading, run in groupby(lines, key=lambda line: line.kind == "heading"):
+        items += [list(run)] if heading else run
     return items
 
 
@@ -227,25 +223,25 @@ def _title_and_kickers(block: list[_Line]) -> tuple[str, list[str]]:
     return title, [t.lstrip("—") for t in texts if t is not title]
 
 
+def _is_dateline(item: _Line | list[_Line]) -> bool:
+    """Whether ``item`` is a body line that opens with a dateline (本报讯 …)."""
+    return isinstance(item, _Line) and item.kind == "body" and _DATELINE.match(to_simplified(item.text)) is not None
+
+
 def _starts_article(items: list, index: int, current: Article | None) -> bool:
     block = items[index]
     if current is None or current._closed or not (current.paragraphs or current.tables):
         return True
     if re.search(r"[：:]$", block[0].text) and len(block) > 1:
         return True
-    for following in items[index + 1 :]:
-        if isinstance(following, list):
-            return False
-        if following.kind == "caption":
-            continue
-        return following.kind == "byline" or (following.kind == "body" and _DATELINE.match(to_simplified(following.text)) is not None)
-    return False
+    following = next((f for f in items[index + 1 :] if isinstance(f, list) or f.kind != "caption"), [])
+    return not isinstance(following, list) and (following.kind == "byline" or _is_dateline(following))
 
 
-def _split_headless(article: Article) -> Article:
-    """Split off the paragraphs after the widest blank gap since the last section head."""
-    start = 1 if len(article.paragraphs) > 1 else 0
-    cut = max(range(start, len(article.paragraphs)), key=lambda i: (article._gaps[i], i))
+def _split_headless(article: Article, since: int) -> Article:
+    """Split off the paragraphs from the widest blank gap on, sought after the first paragraph
+    since the last section head (which ``since`` paragraphs precede)."""
+    cut = max(range(since + 1, len(article.paragraphs)), key=lambda i: (article._gaps[i], i))
     tail = Article(paragraphs=article.paragraphs[cut:], _gaps=article._gaps[cut:])
     del article.paragraphs[cut:], article._gaps[cut:]
     return tail
@@ -295,26 +291,15 @@ def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[A
             (current.captions if current is not None else pending_captions).append(item.text)
             continue
         if item.kind == "byline":
-            names = _names(item.text) or []
             if current is None or current._closed:
                 current = start(Article())
-            if not current.paragraphs and not current.tables:
-                current.authors.extend(names)
-            elif not current.authors:
-                current.authors.extend(names)
-                current._closed = True
-            else:
-                if len(current.paragraphs) - last_heading_paragraph < 2:
-                    current.authors.extend(names)  # no room for a second article: a second byline of this one
-                    current._closed = True
-                    continue
-                saved = current.paragraphs[:last_heading_paragraph], current._gaps[:last_heading_paragraph]
-                del current.paragraphs[:last_heading_paragraph], current._gaps[:last_heading_paragraph]
-                tail = _split_headless(current)
-                current.paragraphs[:0], current._gaps[:0] = saved
-                current = start(tail)
-                current.authors.extend(names)
-                current._closed = True
+            closes = bool(current.paragraphs or current.tables)  # else it names the authors of what follows
+            # a second closing byline ends an article without a headline, if there is room for one
+            # (two paragraphs since the last section head); else it is a second byline of this one
+            if closes and current.authors and len(current.paragraphs) - last_heading_paragraph >= 2:
+                current = start(_split_headless(current, last_heading_paragraph))
+            current.authors.extend(_names(item.text) or [])
+            current._closed = closes
             continue
         if current is None or current._closed:
             current = start(Article())
@@ -340,7 +325,7 @@ def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[A
             and len(body) <= 60
             and body.count("。") == 1
             and body.endswith("。")
-            and _next_is_dateline(items, index)
+            and _is_dateline(items[index + 1] if index + 1 < len(items) else [])
         ):
             current.captions.append(body)  # a photo caption between the headline and the lead
             continue
@@ -354,10 +339,3 @@ def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[A
         article.paragraphs = [clean(p, max_chars=None) for p in article.paragraphs]
     return kept
 
-
-def _next_is_dateline(items: list, index: int) -> bool:
-    for following in items[index + 1 :]:
-        if isinstance(following, list) or following.kind != "body":
-            return False
-        return _DATELINE.match(to_simplified(following.text)) is not None
-    return False

@@ -17,6 +17,7 @@ being 1), which a user's own ids do not take by accident;
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -105,15 +106,6 @@ def detect_encoding(path: str | Path) -> str:
     )
 
 
-def _check_encoding(encoding: str) -> str:
-    import codecs
-
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise InputValueError(f"unknown encoding {encoding!r}; use e.g. utf-8 or gb18030") from None
-
-
 def _without_bom(lines: Iterable[str]) -> Iterator[str]:
     """``lines`` without a BOM the codec kept (GB18030's, or UTF-8 read as "utf-8")."""
     for number, line in enumerate(lines, 1):
@@ -177,7 +169,10 @@ class RecordReader:
         for file in self.files:
             if not file.is_file():
                 raise InputValueError(f"no such file: {file}")
-        self.encoding = _check_encoding(encoding) if encoding else None
+        try:
+            self.encoding = codecs.lookup(encoding).name if encoding else None
+        except LookupError:
+            raise InputValueError(f"unknown encoding {encoding!r}; use e.g. utf-8 or gb18030") from None
         self.text_field = text_field
         self.id_field = id_field
         self.max_chars = max_chars
@@ -220,10 +215,7 @@ class RecordReader:
             if not line.strip():
                 continue
             # a JSON record's id survives bad bytes elsewhere in the line: the line still parses
-            if self.format == "jsonl":
-                record_id, value = self._json(line, number)
-            else:
-                record_id, value = f"line:{number}", line
+            record_id, value = self._json(line, number) if self.format == "jsonl" else (f"line:{number}", line)
             if _ESCAPED.search(line):
                 value = Unreadable(f"invalid bytes for {encoding} at line {number}")
             yield record_id, value
@@ -274,13 +266,12 @@ class RecordReader:
         from .page import read_page
 
         name = file.name
-        data = file.read_bytes()
         try:
             encoding = self.encoding or detect_encoding(file)
         except InputValueError as exc:
             yield name, Unreadable(str(exc))
             return
-        text = data.decode(encoding, errors="surrogateescape").lstrip("\ufeff")
+        text = file.read_bytes().decode(encoding, errors="surrogateescape").lstrip("\ufeff")
         bad = _ESCAPED.search(text)
         if bad:
             line = text.count("\n", 0, bad.start()) + 1

@@ -49,10 +49,6 @@ def columns(labels: Sequence[str], *, figures: bool = False, error: bool = True)
     return ["themes", *[f"score_{label}" for label in labels], "keywords", *["figures"] * figures, *["error"] * error]
 
 
-def _term(keyword: Any) -> str:
-    return keyword if isinstance(keyword, str) else keyword[0]  # a term, or a (term, score) pair
-
-
 def row(
     record: dict[str, Any], labels: Sequence[str], *, figures: bool = False, error: bool = True, text: bool = False
 ) -> list[Any]:
@@ -69,7 +65,7 @@ def row(
         themes, keywords, found = record["themes"], record["keywords"], record.get("figures")
         if text:
             themes = ";".join(themes)
-            keywords = ";".join(map(_term, keywords))
+            keywords = ";".join(k if isinstance(k, str) else k[0] for k in keywords)  # terms or (term, score)
             found = json.dumps(found, ensure_ascii=False)
         values = [themes, *[record["scores"][label] for label in labels], keywords, *[found] * figures, *[None] * error]
     return ["" if text and value is None else value for value in values]

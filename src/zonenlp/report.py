@@ -7,7 +7,7 @@ themes of the page.
 
 from __future__ import annotations
 
-import html
+from html import escape
 from collections.abc import Callable, Sequence
 
 from .analysis import ArticleAnalysis, TaggedParagraph
@@ -52,16 +52,12 @@ table.data td{border:1px solid #dee2e6;padding:3px 8px}
 """
 
 
-def _escape(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 def _colour(theme: str) -> str:
     return THEME_COLOURS.get(theme, THEME_COLOURS["other"])
 
 
 def _badge(theme: str, suffix: str = "") -> str:
-    name = f"{_escape(theme)} {_THEME_NAMES.get(theme, '')}{_escape(suffix)}"
+    name = f"{escape(theme)} {_THEME_NAMES.get(theme, '')}{escape(suffix)}"
     return f'<span class="badge" style="background:{_colour(theme)}">{name}</span>'
 
 
@@ -82,7 +78,7 @@ def _highlighted(paragraph: TaggedParagraph) -> str:
     spans: list[tuple[int, int, str, str]] = []  # start, end, opening and closing tag
     for figure in paragraph.figures:
         css = "fig zone" if figure.kind == "zone" else "fig"
-        title = _escape(_DESCRIBE[figure.kind](figure))
+        title = escape(_DESCRIBE[figure.kind](figure))
         spans.append((figure.start, figure.end, f'<span class="{css}" title="{title}">', "</span>"))
     for word, _score in paragraph.keywords:
         position = text.find(word)
@@ -93,9 +89,9 @@ def _highlighted(paragraph: TaggedParagraph) -> str:
             position = text.find(word, end)
     out, cursor = [], 0
     for start, end, opening, closing in sorted(spans):
-        out += [_escape(text[cursor:start]), opening + _escape(text[start:end]) + closing]
+        out += [escape(text[cursor:start]), opening + escape(text[start:end]) + closing]
         cursor = end
-    out.append(_escape(text[cursor:]))
+    out.append(escape(text[cursor:]))
     return "".join(out)
 
 
@@ -118,7 +114,7 @@ def _chart(counts: dict[str, int], total: int) -> str:
         y = i * row
         length = (width - label_width - 60) * count / longest
         bars.append(
-            f'<text x="0" y="{y + 17}" font-size="13">{_escape(theme)} {_THEME_NAMES.get(theme, "")}</text>'
+            f'<text x="0" y="{y + 17}" font-size="13">{escape(theme)} {_THEME_NAMES.get(theme, "")}</text>'
             f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" rx="3" fill="{_colour(theme)}"/>'
             f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" font-size="13">{count} ({100 * count / max(total, 1):.0f}%)</text>'
         )
@@ -132,30 +128,30 @@ def _chart(counts: dict[str, int], total: int) -> str:
 def _article_html(analysis: ArticleAnalysis, number: int) -> str:
     a = analysis.article
     parts = [f'<article id="article-{number}">']
-    parts += [f'<p class="kicker">{_escape(kicker)}</p>' for kicker in a.kickers]
-    parts.append(f"<h2>{_escape(a.title) if a.title else '(untitled article)'}</h2>")
-    figures = "，".join(_escape(f.text + (f"（{f.counted}）" if f.counted else "")) for f in analysis.headline_figures)
+    parts += [f'<p class="kicker">{escape(kicker)}</p>' for kicker in a.kickers]
+    parts.append(f"<h2>{escape(a.title) if a.title else '(untitled article)'}</h2>")
+    figures = "，".join(escape(f.text + (f"（{f.counted}）" if f.counted else "")) for f in analysis.headline_figures)
     meta = [f"<b>{name}</b> {value}" for name, value in [
-        ("authors", _escape("、".join(a.authors))),
-        ("dateline", _escape(a.dateline or "")),
-        ("zones", _escape("、".join(analysis.zones))),
+        ("authors", escape("、".join(a.authors))),
+        ("dateline", escape(a.dateline or "")),
+        ("zones", escape("、".join(analysis.zones))),
         ("figures", figures),
-        ("keywords", _escape("、".join(w for w, _ in analysis.keywords))),
+        ("keywords", escape("、".join(w for w, _ in analysis.keywords))),
     ] if value]
     themes = "".join(_badge(t, f" {analysis.theme_shares[t]:.0%}") for t in analysis.themes) or _badge("other")
     parts.append(f'<div class="meta">{themes}<br>{"<br>".join(meta)}</div>')
-    parts += [f'<figure class="caption">{_escape(caption)}</figure>' for caption in a.captions]
+    parts += [f'<figure class="caption">{escape(caption)}</figure>' for caption in a.captions]
     headings = dict(zip(a.heading_positions, a.headings))
     for index, paragraph in enumerate(analysis.paragraphs):
         if index in headings:
-            parts.append(f"<h3>{_escape(headings[index])}</h3>")
+            parts.append(f"<h3>{escape(headings[index])}</h3>")
         tags = "".join(_badge(t) for t in paragraph.themes) or _badge("other")
         parts.append(
             f'<div class="para" style="{_border(paragraph.themes)}"><span class="tags">{tags}</span>'
             f"<p>{_highlighted(paragraph)}</p></div>"
         )
     for table in a.tables:
-        rows = "".join("<tr>" + "".join(f"<td>{_escape(c)}</td>" for c in row) + "</tr>" for row in table)
+        rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table)
         parts.append(f'<table class="data">{rows}</table>')
     parts.append("</article>")
     return "\n".join(parts)
@@ -172,9 +168,9 @@ def render_report(analyses: Sequence[ArticleAnalysis], labels: Sequence[str], so
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{_escape(title)}</title><style>{_CSS}</style></head>
+<title>{escape(title)}</title><style>{_CSS}</style></head>
 <body>
-<header><h1>{_escape(title)}</h1><p>{len(analyses)} articles · {len(paragraphs)} paragraphs · themes by zonenlp</p></header>
+<header><h1>{escape(title)}</h1><p>{len(analyses)} articles · {len(paragraphs)} paragraphs · themes by zonenlp</p></header>
 <main>
 <section class="summary"><div><h2>Paragraphs per theme</h2>{_chart(counts, len(paragraphs))}</div>
 <div><h2>Legend</h2><div class="legend">{legend}</div>
