@@ -187,11 +187,9 @@ class ThemeClassifier(Estimator):
         return clone(self.estimator)
 
     def _make_featurizer(self) -> TfidfFeaturizer:
-        if self.featurizer is None:
-            return TfidfFeaturizer()
         from sklearn.base import clone
 
-        return clone(self.featurizer)
+        return TfidfFeaturizer() if self.featurizer is None else clone(self.featurizer)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "classes_"):
@@ -323,13 +321,11 @@ class ThemeClassifier(Estimator):
         probability 0 for every label: there is nothing in it to be about.
         """
         proba = self._proba(X, batch_size, n_jobs)
-        context = getattr(self, "context_", None)  # models saved before article context have none
         if articles is None:
             return proba
         check_articles(articles, len(proba))
-        if context is None:
-            return proba
-        return context.adjust(proba, self.thresholds_, articles)
+        context = getattr(self, "context_", None)  # models saved before article context have none
+        return proba if context is None else context.adjust(proba, self.thresholds_, articles)
 
     def _proba(self, X: Any, batch_size: int, n_jobs: int | None) -> np.ndarray:
         self._check_fitted()
