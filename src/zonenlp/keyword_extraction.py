@@ -318,11 +318,8 @@ class KeywordExtractor:
         return chosen
 
     def _clean(self, text: str) -> str:
-        """``text`` normalized and read as Simplified, line by line: normalizing joins the
-        lines of a headline and its paragraphs, so that a headline's last word and the next
-        line's first would make one token or phrase; "\n" keeps them apart (the segmenter
-        makes it a token of its own, which no candidate crosses). A :class:`CleanText`
-        (from :func:`~zonenlp.text.clean_lines`, say) is clean already."""
+        """``text`` normalized and Simplified, line by line: normalizing would join a headline's
+        last word to the next line's first; "\n" stays, a token no candidate crosses."""
         max_chars = self._tokenizer().max_chars
         if type(text) is CleanText or not isinstance(text, str) or ("\n" not in text and "\r" not in text):
             return to_simplified(normalize(text, max_chars=max_chars))  # normalize checks the type

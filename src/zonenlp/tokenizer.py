@@ -314,7 +314,7 @@ class Tokenizer:
         >>> Tokenizer().tokenize("湘潭高新区新签约亿元以上项目10个，总投资额39亿元")
         ['湘潭高新区', '新', '签约', '亿元', '以上', '项目', '10个', '总投资额', '39亿元']
         """
-        tokens = self._segment_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
+        tokens = self.segment(text)
         return tokens if self.keep_punctuation else [t for t in tokens if is_word_token(t)]
 
     __call__ = tokenize
