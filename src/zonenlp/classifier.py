@@ -1,14 +1,8 @@
-"""Multi-label theme classification of paragraphs: the estimator.
+"""Multi-label theme classification of paragraphs: the estimator, :class:`ThemeClassifier`.
 
-:class:`ThemeClassifier` learns one binary classifier per label on shared
-features, so a paragraph can carry several themes or none ("other"). It is
-a scikit-learn multi-label classifier: ``fit(X, y)`` takes texts (featurized
-by its :class:`~zonenlp.TfidfFeaturizer`) or a feature matrix, and ``y`` as
-an indicator matrix or as label lists; ``predict`` returns an indicator
-matrix. What surrounds it lives beside it: label handling in
-:mod:`zonenlp.labels`, prediction with numpy in :mod:`zonenlp.inference`,
-thresholds in :mod:`zonenlp.thresholds`, figures in :mod:`zonenlp.metrics`,
-tags for people in :mod:`zonenlp.tagging`, explanations in
+What surrounds it lives beside it: label handling in :mod:`zonenlp.labels`, prediction
+with numpy in :mod:`zonenlp.inference`, thresholds in :mod:`zonenlp.thresholds`, figures
+in :mod:`zonenlp.metrics`, tags for people in :mod:`zonenlp.tagging`, explanations in
 :mod:`zonenlp.explanation`.
 """
 
