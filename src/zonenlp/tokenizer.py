@@ -260,9 +260,7 @@ class Tokenizer:
 
     def _merge_zone_names(self, tokens: list[str]) -> list[str]:
         """Join up to two place tokens before a zone word to it: 武汉 + 东湖 + 高新区 -> 武汉东湖高新区.
-
-        Only the zone words are visited (found with list.index, in C); the runs between them are copied whole.
-        """
+        Only the zone words are visited (found with list.index, in C); the runs between them are copied whole."""
         positions = sorted(
             index for suffix in ZONE_SUFFIXES.intersection(tokens) for index in _indices(tokens, suffix)
         )
