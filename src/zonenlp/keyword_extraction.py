@@ -205,12 +205,9 @@ class KeywordExtractor:
         first_index = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))
         distinct = list(dict.fromkeys(tokens))
         known = self._word_classes
-        values = list(map(known.get, distinct))  # the cache answers for nearly every word after a few texts
-        if None in values:
-            for i, value in enumerate(values):
-                if value is None:
-                    values[i] = known[distinct[i]] = self._word_class(distinct[i], domain, tags)
-        classes = dict(zip(distinct, values))
+        for token in set(distinct).difference(known):  # after a few texts the cache knows nearly every word
+            known[token] = self._word_class(token, domain, tags)
+        classes = dict(zip(distinct, map(known.__getitem__, distinct)))
         counts = Counter(tokens)
         # mentions inside an organisation's name (or across its edge) are not mentions of a
         # whole term: a candidate with no other mention is left out
