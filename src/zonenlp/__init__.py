@@ -38,30 +38,23 @@ from .errors import (
     ZonenlpVersionWarning,
 )
 
-# public name -> module that defines it; modules are imported on first access
+# module -> the public names it defines; modules are imported on first access of a name
 _LAZY = {
-    "normalize": "text",
-    "split_paragraphs": "text",
-    "to_simplified": "text",
-    "Tokenizer": "tokenizer",
-    "tokenize": "tokenizer",
-    "cut": "tokenizer",
-    "lcut": "tokenizer",
-    "TfidfFeaturizer": "features",
-    "ThemeClassifier": "classifier",
-    "THEMES": "labels",
-    "KeywordExtractor": "keyword_extraction",
-    "keywords": "keyword_extraction",
-    "corpus_keywords": "keyword_extraction",
-    "save": "persistence",
-    "load": "persistence",
-    "read_manifest": "persistence",
-    "read_labelled": "corpus",
-    "Article": "page",
-    "read_page": "page",
-    "figures": "quantities",
-    "Figure": "quantities",
-    "analyze": "analysis",
+    name: module
+    for module, names in {
+        "text": ("normalize", "split_paragraphs", "to_simplified"),
+        "tokenizer": ("Tokenizer", "tokenize", "cut", "lcut"),
+        "features": ("TfidfFeaturizer",),
+        "classifier": ("ThemeClassifier",),
+        "labels": ("THEMES",),
+        "keyword_extraction": ("KeywordExtractor", "keywords", "corpus_keywords"),
+        "persistence": ("save", "load", "read_manifest"),
+        "corpus": ("read_labelled",),
+        "page": ("Article", "read_page"),
+        "quantities": ("figures", "Figure"),
+        "analysis": ("analyze",),
+    }.items()
+    for name in names
 }
 
 __all__ = [

@@ -45,7 +45,7 @@ class Estimator:
             name, delimiter, sub_key = key.partition("__")
             if name not in valid:
                 raise ValueError(
-                    f"invalid parameter {name!r} for {type(self).__name__}; valid parameters: {sorted(self._get_param_names())}"
+                    f"invalid parameter {name!r} for {type(self).__name__}; valid parameters: {self._get_param_names()}"
                 )
             if delimiter:
                 nested.setdefault(name, {})[sub_key] = value

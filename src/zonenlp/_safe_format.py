@@ -76,15 +76,14 @@ def write_safe(model: Any, path: Path) -> None:
         "thresholds": np.asarray(model.thresholds_, dtype=float),
         "coef": np.asarray(model.coef_),
     }
-    fparams = {k: v for k, v in featurizer.get_params(deep=False).items() if k != "tokenizer"}
     config = {
         "format": SAFE_FORMAT,
         "classes": model.classes_.tolist(),
         "classifier_params": {k: v for k, v in model.get_params(deep=False).items() if k != "featurizer"},
-        "featurizer_params": {k: list(v) if isinstance(v, tuple) else v for k, v in fparams.items()},
+        # tuples are written as JSON lists, and read back as tuples by _tuples
+        "featurizer_params": {k: v for k, v in featurizer.get_params(deep=False).items() if k != "tokenizer"},
         "tokenizer_params": {
-            k: (list(v) if k == "extra_words" else str(v) if k == "user_dict" and v is not None else v)
-            for k, v in tokenizer.settings().items()
+            k: str(v) if k == "user_dict" and v is not None else v for k, v in tokenizer.settings().items()
         },
         "featurizer_arrays": [name for name in _FITTED_ARRAYS if getattr(featurizer, name) is not None],
         "estimators": [_export_estimator(est, j, arrays) for j, est in enumerate(model.estimators_)],
@@ -103,6 +102,11 @@ def write_safe(model: Any, path: Path) -> None:
         np.savez_compressed(fh, **arrays)
 
 
+def _tuples(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters read from JSON, with the lists that were tuples (ranges, words, labels) tuples again."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
 def read_safe(path: Path) -> Any:
     """Build a ThemeClassifier from a safe ``.npz`` file without unpickling anything."""
     from .classifier import ThemeClassifier
@@ -113,16 +117,12 @@ def read_safe(path: Path) -> Any:
     config = json.loads(str(arrays["config"]))
     if config.get("format") != SAFE_FORMAT:
         raise ModelFileError(f"{path} is not a zonenlp safe model ({SAFE_FORMAT})")
-    tparams = dict(config["tokenizer_params"], extra_words=tuple(config["tokenizer_params"]["extra_words"]))
-    fparams = {k: tuple(v) if isinstance(v, list) else v for k, v in config["featurizer_params"].items()}
-    featurizer = TfidfFeaturizer(tokenizer=Tokenizer(**tparams), **fparams)
+    tokenizer = Tokenizer(**_tuples(config["tokenizer_params"]))
+    featurizer = TfidfFeaturizer(tokenizer=tokenizer, **_tuples(config["featurizer_params"]))
     for name in _FITTED_ARRAYS:
         setattr(featurizer, name, arrays[name] if name in config["featurizer_arrays"] else None)
     featurizer.n_features_out_ = len(featurizer.get_feature_names_out())
-    params = dict(config["classifier_params"])
-    if params.get("label_order") is not None:
-        params["label_order"] = tuple(params["label_order"])
-    model = ThemeClassifier(featurizer=featurizer, **params)
+    model = ThemeClassifier(featurizer=featurizer, **_tuples(config["classifier_params"]))
     model.classes_ = as_classes(config["classes"])
     model.thresholds_ = arrays["thresholds"]
     model.featurizer_ = featurizer

@@ -1,14 +1,8 @@
-"""Multi-label theme classification of paragraphs: the estimator.
+"""Multi-label theme classification of paragraphs: the estimator, :class:`ThemeClassifier`.
 
-:class:`ThemeClassifier` learns one binary classifier per label on shared
-features, so a paragraph can carry several themes or none ("other"). It is
-a scikit-learn multi-label classifier: ``fit(X, y)`` takes texts (featurized
-by its :class:`~zonenlp.TfidfFeaturizer`) or a feature matrix, and ``y`` as
-an indicator matrix or as label lists; ``predict`` returns an indicator
-matrix. What surrounds it lives beside it: label handling in
-:mod:`zonenlp.labels`, prediction with numpy in :mod:`zonenlp.inference`,
-thresholds in :mod:`zonenlp.thresholds`, figures in :mod:`zonenlp.metrics`,
-tags for people in :mod:`zonenlp.tagging`, explanations in
+What surrounds it lives beside it: label handling in :mod:`zonenlp.labels`, prediction
+with numpy in :mod:`zonenlp.inference`, thresholds in :mod:`zonenlp.thresholds`, figures
+in :mod:`zonenlp.metrics`, tags for people in :mod:`zonenlp.tagging`, explanations in
 :mod:`zonenlp.explanation`.
 """
 
@@ -187,11 +181,9 @@ class ThemeClassifier(Estimator):
         return clone(self.estimator)
 
     def _make_featurizer(self) -> TfidfFeaturizer:
-        if self.featurizer is None:
-            return TfidfFeaturizer()
         from sklearn.base import clone
 
-        return clone(self.featurizer)
+        return TfidfFeaturizer() if self.featurizer is None else clone(self.featurizer)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "classes_"):
@@ -323,13 +315,11 @@ class ThemeClassifier(Estimator):
         probability 0 for every label: there is nothing in it to be about.
         """
         proba = self._proba(X, batch_size, n_jobs)
-        context = getattr(self, "context_", None)  # models saved before article context have none
         if articles is None:
             return proba
         check_articles(articles, len(proba))
-        if context is None:
-            return proba
-        return context.adjust(proba, self.thresholds_, articles)
+        context = getattr(self, "context_", None)  # models saved before article context have none
+        return proba if context is None else context.adjust(proba, self.thresholds_, articles)
 
     def _proba(self, X: Any, batch_size: int, n_jobs: int | None) -> np.ndarray:
         self._check_fitted()

@@ -121,18 +121,14 @@ class ArticleContext:
         Y = np.asarray(Y).astype(int)
         if not in_article.any():
             raise InputValueError("article context needs articles of two or more paragraphs to learn from")
-        coef, intercept = [], []
+        # a label with one class only keeps the paragraph's own margin as it is
+        coef, intercept = np.tile([1.0, 0.0, 0.0], (Y.shape[1], 1)), np.zeros(Y.shape[1])
         for j in range(Y.shape[1]):
             column = Y[in_article, j]
-            if column.min() == column.max():  # one class only: keep the paragraph's own margin as it is
-                coef.append([1.0, 0.0, 0.0])
-                intercept.append(0.0)
-                continue
-            regression = LogisticRegression(C=self.C).fit(features[in_article, j, :], column)
-            coef.append(regression.coef_[0].tolist())
-            intercept.append(float(regression.intercept_[0]))
-        self.coef_ = np.array(coef)
-        self.intercept_ = np.array(intercept)
+            if column.min() < column.max():
+                regression = LogisticRegression(C=self.C).fit(features[in_article, j, :], column)
+                coef[j], intercept[j] = regression.coef_[0], regression.intercept_[0]
+        self.coef_, self.intercept_ = coef, intercept
         return self
 
     def adjust(self, proba: np.ndarray, thresholds: np.ndarray, articles: Sequence[Any]) -> np.ndarray:

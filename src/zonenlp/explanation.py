@@ -61,11 +61,8 @@ def _top_terms(contributions: np.ndarray, names: np.ndarray, k: int) -> list[tup
 
 
 def _by_word(tokenizer: Any, text: str, contributions: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Character n-gram contributions summed by the words of ``text`` that hold them.
-
-    An n-gram inside several distinct words is shared among them equally;
-    one that spans a word boundary (目0个 of 项目12个) keeps its own name.
-    """
+    """Character n-gram contributions summed by the words of ``text`` that hold them, shared equally
+    among several; an n-gram across a word boundary (目0个 of 项目12个) keeps its own name."""
     words = list(dict.fromkeys(tokenizer.tokenize(text)))
     # n-grams see digits as 0 and letters in lower case (see TfidfFeaturizer._analyze)
     seen_as = [_DIGIT_RUNS.sub("0", word.lower()) for word in words]

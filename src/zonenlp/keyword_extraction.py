@@ -205,12 +205,9 @@ class KeywordExtractor:
         first_index = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))
         distinct = list(dict.fromkeys(tokens))
         known = self._word_classes
-        values = list(map(known.get, distinct))  # the cache answers for nearly every word after a few texts
-        if None in values:
-            for i, value in enumerate(values):
-                if value is None:
-                    values[i] = known[distinct[i]] = self._word_class(distinct[i], domain, tags)
-        classes = dict(zip(distinct, values))
+        for token in set(distinct).difference(known):  # after a few texts the cache knows nearly every word
+            known[token] = self._word_class(token, domain, tags)
+        classes = dict(zip(distinct, map(known.__getitem__, distinct)))
         counts = Counter(tokens)
         # mentions inside an organisation's name (or across its edge) are not mentions of a
         # whole term: a candidate with no other mention is left out
@@ -318,11 +315,8 @@ class KeywordExtractor:
         return chosen
 
     def _clean(self, text: str) -> str:
-        """``text`` normalized and read as Simplified, line by line: normalizing joins the
-        lines of a headline and its paragraphs, so that a headline's last word and the next
-        line's first would make one token or phrase; "\n" keeps them apart (the segmenter
-        makes it a token of its own, which no candidate crosses). A :class:`CleanText`
-        (from :func:`~zonenlp.text.clean_lines`, say) is clean already."""
+        """``text`` normalized and Simplified, line by line: normalizing would join a headline's
+        last word to the next line's first; "\n" stays, a token no candidate crosses."""
         max_chars = self._tokenizer().max_chars
         if type(text) is CleanText or not isinstance(text, str) or ("\n" not in text and "\r" not in text):
             return to_simplified(normalize(text, max_chars=max_chars))  # normalize checks the type

@@ -57,11 +57,8 @@ def _rows(y: object) -> Any:
 
 
 def _is_label_lists(y: object) -> bool:
-    """Whether ``y`` (after :func:`_rows`) is meant as label lists (names) rather than an indicator matrix (numbers).
-
-    A list is label lists when an item is a name or a set, or holds a name, or every item is
-    empty (``[[], []]``). What is neither a list nor an array is refused as label lists, with the reason.
-    """
+    """Whether ``y`` (after :func:`_rows`) is label lists: a list whose items are names or sets, hold a name,
+    or are all empty (``[[], []]``); or neither a list nor an array, to be refused as label lists with the reason."""
     if not isinstance(y, list):
         return not (hasattr(y, "__array__") or hasattr(y, "toarray"))
     rows = [item for item in y if isinstance(item, (list, tuple, set, frozenset, str))]

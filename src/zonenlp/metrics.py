@@ -36,22 +36,18 @@ def multilabel_scores(truth: np.ndarray, pred: np.ndarray, labels: Sequence[Any]
     per_label = {}
     for j, label in enumerate(labels):
         t, p = truth[:, j], pred[:, j]
-        tp = int(np.sum(t & p))
-        precision = tp / int(np.sum(p)) if np.sum(p) else 0.0
-        recall = tp / int(np.sum(t)) if np.sum(t) else 0.0
+        tp, support, predicted = int(np.sum(t & p)), int(np.sum(t)), int(np.sum(p))
         per_label[label] = {
-            "precision": precision,
-            "recall": recall,
+            "precision": tp / predicted if predicted else 0.0,
+            "recall": tp / support if support else 0.0,
             "f1": f1(t, p),
-            "support": int(np.sum(t)),
+            "support": support,
         }
-    other_truth = ~truth.any(axis=1)
-    other_pred = ~pred.any(axis=1)
     return {
         "per_label": per_label,
         "micro_f1": f1(truth.ravel(), pred.ravel()),
         "macro_f1": float(np.mean([v["f1"] for v in per_label.values()])),
         "exact_match": float(np.mean((truth == pred).all(axis=1))) if len(truth) else 0.0,
-        "other_f1": f1(other_truth, other_pred),
+        "other_f1": f1(~truth.any(axis=1), ~pred.any(axis=1)),
         "n": int(len(truth)),
     }

@@ -162,9 +162,9 @@ def figures(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Fig
     def free(matches: Iterator[re.Match[str]]) -> Iterator[re.Match[str]]:
         return (m for m in matches if not any(covered[m.start() : m.end()]))
 
-    def add(figure: Figure) -> None:
-        found.append(figure)
-        covered[figure.start : figure.end] = b"\x01" * (figure.end - figure.start)
+    def add(kind: str, m: re.Match[str], *fields: Any, **named: Any) -> None:
+        found.append(Figure(kind, m.group(), m.start(), m.end(), *fields, **named))
+        covered[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
 
     for m in free(_DATE.finditer(text)):
         if m.group("ganzhi"):
@@ -173,32 +173,31 @@ def figures(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Fig
             normalized = {k: int(m.group(k)) for k in ("year", "month", "day") if m.group(k)}
         else:
             normalized = {"month": int(m.group("month2")), "day": int(m.group("day2"))}
-        add(Figure("date", m.group(), m.start(), m.end(), normalized=normalized))
+        add("date", m, normalized=normalized)
     for m in free(_MONEY.finditer(text)):
         value = parse_number(m.group("num")) * _MAGNITUDE[m.group("scale") or ""]
         currency = _CURRENCIES[m.group("currency")]
-        add(Figure("money", m.group(), m.start(), m.end(), value, currency, approximate=("余" in m.group() or "多" in m.group()),
-                   normalized={"currency": currency, "amount": value}))
+        add("money", m, value, currency, approximate=("余" in m.group() or "多" in m.group()),
+            normalized={"currency": currency, "amount": value})
     for m in free(_PERCENT.finditer(text)):
         if m.group("num"):
             value = float(m.group("num"))
         else:
             whole, _, frac = m.group("cn").partition("点")
             value = _parse_chinese(whole) + (float("0." + "".join(str(_CN_DIGITS[c]) for c in frac)) if frac else 0.0)
-        add(Figure("percent", m.group(), m.start(), m.end(), value, "%"))
+        add("percent", m, value, "%")
     for m in free(_AREA.finditer(text)):
         value = parse_number(m.group("num"))
-        add(Figure("area", m.group(), m.start(), m.end(), value, m.group("unit"),
-                   normalized={"square_metres": round(value * _AREA_UNITS[m.group("unit")], 2)}))
+        add("area", m, value, m.group("unit"),
+            normalized={"square_metres": round(value * _AREA_UNITS[m.group("unit")], 2)})
     for m in free(_COUNT.finditer(text)):
         if m.group("num") == "一":
             continue  # 一个, 一批, 一家: a determiner, not a count
         counted = _counted_before(text, m.start()) or _counted_after(text, m.end())
-        add(Figure("count", m.group(), m.start(), m.end(), parse_number(m.group("num")), m.group("unit"), counted,
-                   approximate=bool(m.group("approx"))))
+        add("count", m, parse_number(m.group("num")), m.group("unit"), counted, approximate=bool(m.group("approx")))
     for name, start, end in _zones(original, text):
-        if not any(covered[start:end]):
-            add(Figure("zone", name, start, end, normalized={"name": name}))
+        if not any(covered[start:end]):  # zones come last: no later figure needs them covered
+            found.append(Figure("zone", name, start, end, normalized={"name": name}))
     if text != original:
         found = [replace(f, text=original[f.start : f.end]) for f in found]
     return sorted(found, key=lambda f: (f.start, f.end))

@@ -10,6 +10,7 @@ it, unrounded. Output for people rounds the scores to
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -56,13 +57,8 @@ def tag_many(model: Any, texts: Iterable[str], *, batch_size: int = 500, n_jobs:
     jobs = resolve_jobs(n_jobs)
     limit = model.featurizer_.tokenizer_.max_chars
     group_size = batch_size * (1 if jobs == 1 else _BATCHES_PER_GROUP * jobs)
-    group: list[str] = []
-    for index, text in enumerate(texts):
-        group.append(check_text(text, where=f"texts[{index}]", max_chars=limit))
-        if len(group) == group_size:
-            yield from tag(model, group, batch_size=batch_size, n_jobs=jobs)
-            group = []
-    if group:
+    checked = (check_text(text, where=f"texts[{index}]", max_chars=limit) for index, text in enumerate(texts))
+    while group := list(islice(checked, group_size)):
         yield from tag(model, group, batch_size=batch_size, n_jobs=jobs)
 
 

@@ -260,9 +260,7 @@ class Tokenizer:
 
     def _merge_zone_names(self, tokens: list[str]) -> list[str]:
         """Join up to two place tokens before a zone word to it: 武汉 + 东湖 + 高新区 -> 武汉东湖高新区.
-
-        Only the zone words are visited (found with list.index, in C); the runs between them are copied whole.
-        """
+        Only the zone words are visited (found with list.index, in C); the runs between them are copied whole."""
         positions = sorted(
             index for suffix in ZONE_SUFFIXES.intersection(tokens) for index in _indices(tokens, suffix)
         )
@@ -314,7 +312,7 @@ class Tokenizer:
         >>> Tokenizer().tokenize("湘潭高新区新签约亿元以上项目10个，总投资额39亿元")
         ['湘潭高新区', '新', '签约', '亿元', '以上', '项目', '10个', '总投资额', '39亿元']
         """
-        tokens = self._segment_simplified(to_simplified(normalize(text, max_chars=self.max_chars)))
+        tokens = self.segment(text)
         return tokens if self.keep_punctuation else [t for t in tokens if is_word_token(t)]
 
     __call__ = tokenize
