@@ -27,9 +27,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Literal, NamedTuple, overload
 from importlib import resources
 
@@ -180,10 +180,10 @@ class KeywordExtractor:
         tag = tags.get(token, "n")  # a word jieba's dictionary lacks is a name, so a noun
         return 2 if tag in _NOUN_TAGS else 1 if tag in _CONTENT_TAGS else 0
 
-    def _candidates(self, text: str) -> tuple[dict[str, _Candidate], list[str], dict[str, str]]:
+    def _candidates(self, text: str) -> tuple[dict[str, _Candidate], list[str], Callable[[str], str]]:
         """Candidates with their counts and first positions, in one pass over the tokens
         (no search of the text per candidate: the cost stays linear in its length), the
-        tokens, and the whole term of each word that is part of one (:meth:`_whole_terms`)."""
+        tokens, and the function that gives a candidate's whole term (:meth:`_whole_term`)."""
         tokenizer = self._tokenizer()
         domain = tokenizer.domain_words
         dictionary = jieba_dictionary()
@@ -234,7 +234,6 @@ class KeywordExtractor:
                 ):
                     continue
                 found[token] = _Candidate(token, counts[token], first_index[token] / n_tokens, self._idf(token), kind)
-        whole_terms = self._whole_terms(found, tokens, classes, tags)
         # phrases: runs of two or more adjacent nouns (class 2), found by a
         # regular expression over the tokens' classes written as bytes
         phrases: dict[tuple[str, ...], list[int]] = {}
@@ -257,31 +256,29 @@ class KeywordExtractor:
             if len(starts) >= 2 or (named and len(phrase) <= 16):
                 idf = max(self._idf(p) for p in parts)
                 found[phrase] = _Candidate(phrase, len(starts), starts[0] / n_tokens, idf, "name" if named else "phrase")
-        return found, tokens, whole_terms
+        # asked of the few terms that are chosen only: most candidates never are
+        return found, tokens, partial(self._whole_term, found=found, tokens=tokens, classes=classes, tags=tags)
 
-    def _whole_terms(
-        self, found: dict[str, _Candidate], tokens: list[str], classes: dict[str, int], tags: dict[str, str]
-    ) -> dict[str, str]:
-        """For each word candidate whose every mention lies inside one and the same run of
-        plain nouns around it (no verbal noun, no zone name), that run."""
+    def _whole_term(self, term: str, found: dict[str, _Candidate], tokens: list[str], classes: dict[str, int],
+                    tags: dict[str, str]) -> str:
+        """``term``, or the run of plain nouns around it (no verbal noun, no zone name) if it is
+        a word whose every mention lies inside one and the same such run."""
+        if found[term].kind not in ("word", "domain"):
+            return term
+
         def joins(token: str) -> bool:
             return classes[token] == 2 and tags.get(token, "n") != "vn" and not is_zone_name(token)
 
-        whole_terms = {}
-        for term, candidate in found.items():
-            if candidate.kind not in ("word", "domain"):
-                continue
-            runs = set()
-            for i in _indices(tokens, term):
-                start = end = i
-                while start > 0 and end - start + 1 < self.max_phrase_words and joins(tokens[start - 1]):
-                    start -= 1
-                while end + 1 < len(tokens) and end - start + 1 < self.max_phrase_words and joins(tokens[end + 1]):
-                    end += 1
-                runs.add("".join(tokens[start : end + 1]))
-            if len(runs) == 1 and len(whole := runs.pop()) <= _WHOLE_TERM_CHARS and whole != term:
-                whole_terms[term] = whole
-        return whole_terms
+        runs = set()
+        for i in _indices(tokens, term):
+            start = end = i
+            while start > 0 and end - start + 1 < self.max_phrase_words and joins(tokens[start - 1]):
+                start -= 1
+            while end + 1 < len(tokens) and end - start + 1 < self.max_phrase_words and joins(tokens[end + 1]):
+                end += 1
+            runs.add("".join(tokens[start : end + 1]))
+        whole = runs.pop() if len(runs) == 1 else term
+        return whole if len(whole) <= _WHOLE_TERM_CHARS else term
 
     @staticmethod
     def _bound(token: str, tokens: list[str], tags: dict[str, str]) -> bool:
@@ -332,13 +329,13 @@ class KeywordExtractor:
                 scores[c.term] = (max(inner) if inner else 1.0) * _KIND_WEIGHT[c.kind]
         return scores
 
-    def _choose(self, scores: dict[str, float], k: int, whole_terms: dict[str, str]) -> list[tuple[str, float]]:
-        """The ``k`` best of ``scores``, each as its whole term (``whole_terms``), leaving out
+    def _choose(self, scores: dict[str, float], k: int, whole_term: Callable[[str], str]) -> list[tuple[str, float]]:
+        """The ``k`` best of ``scores``, each as its ``whole_term``, leaving out
         one of two terms that say the same thing: the later, if one holds the other."""
         chosen: list[tuple[str, float]] = []
         chosen_bigrams: list[set[str]] = []
         for term, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
-            term = whole_terms.get(term, term)
+            term = whole_term(term)
             grams = {term[i : i + 2] for i in range(len(term) - 1)} or {term}
             if any(term in c or c in term or len(grams & g) / len(grams | g) > self.diversity
                    for (c, _), g in zip(chosen, chosen_bigrams)):
@@ -370,10 +367,10 @@ class KeywordExtractor:
         text = self._clean(text)
         if not text:
             return []
-        candidates, tokens, whole_terms = self._candidates(text)
+        candidates, tokens, whole_term = self._candidates(text)
         if self.method == "textrank":
-            return self._choose(self._textrank_scores(candidates, tokens), k, whole_terms)
-        return self._choose(self._tfidf_scores(candidates), k, whole_terms)
+            return self._choose(self._textrank_scores(candidates, tokens), k, whole_term)
+        return self._choose(self._tfidf_scores(candidates), k, whole_term)
 
 
 @lru_cache(maxsize=1)
