@@ -53,6 +53,7 @@ _LAZY = {
         "page": ("Article", "read_page"),
         "quantities": ("figures", "Figure"),
         "analysis": ("analyze",),
+        "web": ("read_html",),
     }.items()
     for name in names
 }
@@ -97,3 +98,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .persistence import load, read_manifest, save
     from .text import normalize, split_paragraphs, to_simplified
     from .tokenizer import Tokenizer, cut, lcut, tokenize
+    from .web import read_html

@@ -96,20 +96,22 @@ def _shipped_tagger() -> tuple[Any, Any]:
     return model, keyword_extractor(model)
 
 
-def analyze(text: str, model: Any = None, *, k: int = 5, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[ArticleAnalysis]:
-    """Read ``text`` as a page (:func:`zonenlp.read_page`), tag every content
-    paragraph with ``model`` (default: the shipped model, loaded once and kept),
-    and summarise each article: theme shares, keywords, zones and headline figures.
+def analyze(
+    text: str | list[Article], model: Any = None, *, k: int = 5, max_chars: int | None = DEFAULT_MAX_CHARS
+) -> list[ArticleAnalysis]:
+    """Read ``text`` as a page (:func:`zonenlp.read_page`), or take the articles given (as
+    :func:`zonenlp.web.read_html` returns them), tag every content paragraph with ``model``
+    (default: the shipped model, loaded once and kept), and summarise each article: theme
+    shares, keywords, zones and headline figures.
 
     ``k`` is the number of keywords per paragraph (an article gets ``2 * k``).
     A text over ``max_chars`` characters raises :class:`~zonenlp.errors.InputValueError`.
     """
     from .batch import keyword_extractor
 
-    check_text(text, max_chars=max_chars)
+    articles = text if isinstance(text, list) else read_page(check_text(text, max_chars=max_chars), max_chars=max_chars)
     # the model's tokenizer: keywords as `zonenlp batch` gives them
     model, extractor = _shipped_tagger() if model is None else (model, keyword_extractor(model))
-    articles = read_page(text, max_chars=max_chars)
     all_paragraphs = [p for a in articles for p in a.paragraphs]
     # each paragraph is tagged inside its article: a model with article context reads the others too
     article_of = [n for n, a in enumerate(articles) for _ in a.paragraphs]

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from ._version import __version__
 from .display import print_jsonl, print_scores, print_table
 from .errors import ZonenlpError
-from .readers import paragraph_units, read_text
+from .readers import file_articles, file_units
 
 FORMATS = ("table", "jsonl", "csv")
 
@@ -48,7 +48,7 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     from .persistence import load
     from .records import columns, row, tag_record
 
-    units = paragraph_units(read_text(args.file), args.lines)
+    units = file_units(args.file, args.lines)
     model = load(args.model)
     labels = model.classes_.tolist()
     # themes and keywords (with the model's tokenizer, as `zonenlp batch` and analyze() use) on --jobs processes
@@ -117,7 +117,7 @@ def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from .report import render_report
 
     model = load(args.model)
-    analyses = analyze(read_text(args.file), model)
+    analyses = analyze(file_articles(args.file), model)
     source = "standard input" if args.file == "-" else Path(args.file).name
     document = render_report(analyses, model.classes_.tolist(), source=source)
     try:
@@ -133,7 +133,7 @@ def _cmd_keywords(args: argparse.Namespace, out: TextIO) -> int:
     from .keyword_extraction import KeywordExtractor, corpus_keywords
 
     extractor = KeywordExtractor(method=args.method)
-    paragraphs = {source: [p for _, _, p in paragraph_units(read_text(source), args.lines)] for source in args.files}
+    paragraphs = {source: [p for _, _, p in file_units(source, args.lines)] for source in args.files}
     if args.summary:
         units = [p for ps in paragraphs.values() for p in ps]
         summary = corpus_keywords(units, k=args.k, extractor=extractor)
@@ -242,8 +242,8 @@ _JOBS = "processes that tag: this one and N - 1 workers (-1: one per core; defau
 
 #: Arguments of several commands, by flag: the options of ``add_argument``.
 _SHARED: dict[str, dict[str, Any]] = {
-    "file": dict(metavar="FILE", help="UTF-8 text file, or - for standard input"),
-    "files": dict(nargs="+", metavar="FILE", help="UTF-8 text file(s), or - for standard input"),
+    "file": dict(metavar="FILE", help="UTF-8 text file, saved web page (.html, .htm: the web extra), or - for standard input"),
+    "files": dict(nargs="+", metavar="FILE", help="UTF-8 text file(s) or saved web pages, or - for standard input"),
     "data": dict(nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs"),
     "--lines": dict(action="store_true", help="one paragraph per line: do not read the text as a page"),
     "--model": dict(metavar="PATH", help="model file (safe .npz or .joblib; default: the shipped model)"),
@@ -310,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  zonenlp batch archive.jsonl -o tagged.jsonl --engine dask --scheduler tcp://10.0.0.5:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    batch.add_argument("input", metavar="IN", help="input file (with --pages: a page file or a directory of *.txt pages)")
+    batch.add_argument("input", metavar="IN", help="input file (with --pages: a page file, .txt or a saved web page .html, or a directory of them)")
     batch.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.jsonl or .csv)")
     batch.add_argument("--input-format", choices=("jsonl", "csv", "lines"),
                        help="input format (default: from IN's suffix: .jsonl/.ndjson, .csv, .txt = lines)")

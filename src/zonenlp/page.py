@@ -65,7 +65,9 @@ class Article:
     ``subtitle`` is its kicker or subtitle (the first of ``kickers``);
     ``headings`` are the section heads inside it, ``heading_positions`` the
     index of the paragraph each one precedes; ``dateline`` is a lead such
-    as ``本报讯``; ``tables`` holds table-like lists as rows of cells.
+    as ``本报讯``; ``tables`` holds table-like lists as rows of cells. A web page's
+    article (:func:`zonenlp.web.read_html`) has its publication ``date``
+    (``YYYY-MM-DD``) and ``url`` where the page gives them; a printed page's has neither.
     """
 
     title: str | None = None
@@ -78,6 +80,8 @@ class Article:
     heading_positions: list[int] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     tables: list[list[list[str]]] = field(default_factory=list)
+    date: str | None = None
+    url: str | None = None
     # blank lines before each paragraph on the page: where a headline-less article begins
     _gaps: list[int] = field(default_factory=list, repr=False)
     _closed: bool = field(default=False, repr=False)
@@ -247,12 +251,13 @@ def _split_headless(article: Article, since: int) -> Article:
     return tail
 
 
-def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[Article]:
+def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS, whole_lines: bool = False) -> list[Article]:
     """Read a newspaper page (or any text) into its articles.
 
     Returns ``[]`` for a text with no content. See the module documentation
-    for how lines are read. Texts over ``max_chars`` characters raise
-    :class:`~zonenlp.errors.InputValueError`.
+    for how lines are read. With ``whole_lines`` every line is a whole paragraph
+    (as a web page's blocks are) and none is joined to the next. Texts over
+    ``max_chars`` characters raise :class:`~zonenlp.errors.InputValueError`.
 
     >>> article, = read_page("湘潭高新区打好招商引资主动仗\\n\\n丁玉洁\\n\\n湘潭高新区新签约项目10个，"
     ...                      "总投资额\\n39亿元。\\n\\n园区人才公寓投入使用。")
@@ -262,7 +267,8 @@ def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS) -> list[A
     ['湘潭高新区新签约项目10个，总投资额39亿元。', '园区人才公寓投入使用。']
     """
     check_text(text, max_chars=max_chars)
-    items = _heading_blocks(_join_broken(_lines(text)))
+    lines = _lines(text)
+    items = _heading_blocks(lines if whole_lines else _join_broken(lines))
     articles: list[Article] = []
     current: Article | None = None
     pending_captions: list[str] = []

@@ -23,7 +23,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -31,7 +31,16 @@ from typing import IO, Any
 from .errors import InputValueError
 from .text import DEFAULT_MAX_CHARS
 
-__all__ = ["RecordReader", "Unreadable", "ArticleParagraph", "detect_encoding", "read_text", "paragraph_units", "INPUT_FORMATS"]
+__all__ = [
+    "RecordReader", "Unreadable", "ArticleParagraph", "detect_encoding", "read_text", "paragraph_units", "file_units",
+    "file_articles",
+    "is_html", "INPUT_FORMATS", "HTML_SUFFIXES",
+]
+
+#: The suffixes of saved web pages, read by :func:`zonenlp.web.read_html` (the web extra).
+HTML_SUFFIXES = (".html", ".htm")
+#: The files of a directory of pages: text pages and saved web pages.
+PAGE_SUFFIXES = (".txt", *HTML_SUFFIXES)
 
 INPUT_FORMATS = ("jsonl", "csv", "lines")
 _SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "lines"}
@@ -119,7 +128,8 @@ class RecordReader:
     ----------
     path:
         The input file; with ``pages=True`` a page file or a directory whose
-        ``*.txt`` files (in name order) are pages.
+        ``*.txt``, ``*.html`` and ``*.htm`` files (in name order) are pages; a web page is
+        read by :func:`zonenlp.web.read_html` (the web extra).
     input_format:
         ``"jsonl"``, ``"csv"`` or ``"lines"`` (one paragraph per line);
         ``None`` chooses by the file's suffix (``.jsonl``/``.ndjson``,
@@ -155,7 +165,7 @@ class RecordReader:
         self.files = [self.path]
         if pages:
             if self.path.is_dir():
-                self.files = sorted(p for p in self.path.glob("*.txt") if p.is_file())
+                self.files = sorted(p for p in self.path.iterdir() if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
             self.format = "pages"
         else:
             if self.path.is_dir():
@@ -266,6 +276,11 @@ class RecordReader:
         from .page import read_page
 
         name = file.name
+        if is_html(file):
+            from .web import read_html
+
+            yield from self._paragraphs(name, lambda: read_html(file.read_bytes(), max_chars=self.max_chars))
+            return
         try:
             encoding = self.encoding or detect_encoding(file)
         except InputValueError as exc:
@@ -277,8 +292,12 @@ class RecordReader:
             line = text.count("\n", 0, bad.start()) + 1
             yield name, Unreadable(f"invalid bytes for {_display_name(encoding)} at line {line}")
             return
+        yield from self._paragraphs(name, lambda: read_page(text, max_chars=self.max_chars))
+
+    def _paragraphs(self, name: str, read: Callable[[], list[Any]]) -> Iterator[tuple[str, object]]:
+        """The paragraph records of the articles ``read()`` returns for the page file ``name``."""
         try:
-            articles = read_page(text, max_chars=self.max_chars)
+            articles = read()
         except InputValueError as exc:
             yield name, Unreadable(f"page {exc}")
             return
@@ -308,6 +327,11 @@ def read_text(source: str) -> str:
         raise InputValueError(f"{name} is not UTF-8 text (invalid byte at line {line}); convert it to UTF-8 first") from None
 
 
+def is_html(path: str | Path) -> bool:
+    """Whether ``path`` names a saved web page (``.html`` or ``.htm``)."""
+    return Path(path).suffix.lower() in HTML_SUFFIXES
+
+
 def paragraph_units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
     """``(article number, article title, paragraph)`` of each paragraph of ``text``, read as a
     newspaper page (:func:`zonenlp.read_page`), or with ``lines`` one paragraph per line."""
@@ -317,3 +341,28 @@ def paragraph_units(text: str, lines: bool) -> list[tuple[int | None, str | None
     if lines:
         return [(None, None, p) for p in split_paragraphs(text)]
     return [(n, a.title, p) for n, a in enumerate(read_page(text), 1) for p in a.paragraphs]
+
+
+def file_articles(source: str) -> list[Any]:
+    """The articles of the file ``source`` (``-``: standard input): a saved web page
+    (:func:`is_html`) by :func:`zonenlp.web.read_html`, any other as a text page by
+    :func:`zonenlp.read_page`."""
+    if source == "-" or not is_html(source):
+        from .page import read_page
+
+        return read_page(read_text(source))
+    from .web import read_html
+
+    try:
+        data = Path(source).read_bytes()
+    except OSError as exc:
+        raise InputValueError(f"cannot read {source}: {exc.strerror}") from None
+    return read_html(data)
+
+
+def file_units(source: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
+    """:func:`paragraph_units` of the file ``source`` (``-``: standard input); a saved web page
+    is read by :func:`file_articles`, whatever ``lines`` says."""
+    if lines and (source == "-" or not is_html(source)):
+        return paragraph_units(read_text(source), lines)
+    return [(n, a.title, p) for n, a in enumerate(file_articles(source), 1) for p in a.paragraphs]
