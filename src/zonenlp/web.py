@@ -34,11 +34,16 @@ _LABELLED_DATE = re.compile(
 )
 # an e-paper's masthead: 2024年3月29日 星期五
 _MASTHEAD_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:星期|周)[一二三四五六日天]")
+# any full date: 2022-08-25, [2022-08-25], 2022年8月25日, 2022/8/25
+_ANY_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# how far after the headline the date printed with it may stand, in characters
+_NEAR_HEADLINE = 200
 # a <title>'s parts: the headline and the site's or section's name (…_园区动态_XX高新区, 数字报-…)
 _TITLE_PARTS = re.compile(r"\s*(?:[_|｜]|--|——|\s[-–]\s|(?<=[^\d\s])-(?=[^\d\s]))\s*")
 # lines of a page's furniture that reach the text in old layouts: meta lines, footers, buttons
 _FURNITURE = re.compile(
-    r"版权所有|Copyright|ICP备|©|分辨率|浏览器|^主办单位|当前(?:的)?位置[:：]|现在的位置[:：]|^【?(?:关闭窗口|打印本页|关闭|打印)】?$|^(?:发布时间|时间|日期)\s*[:：]|^点击蓝字|^阅读原文$"
+    r"版权(?:所有|声明)|未经授权|不得转载|Copyright|ICP备|©|分辨率|浏览器|^(?:主办单位|地址|联系电话|电话|邮编)[:：]|"
+    r"(?:当前|所在|现在)的?位置[:：]|点赞.{0,4}在看|^分享\s*[·|｜]|^【?(?:关闭窗口|打印本页|关闭|打印)】?$|^(?:发布时间|时间|日期)\s*[:：]|^点击蓝字|^阅读原文$"
 )
 _JSON_LD = re.compile(r"""<script[^>]+application/ld\+json[^>]*>(.*?)</script>""", re.IGNORECASE | re.DOTALL)
 _TIME = re.compile(r"""<time[^>]+datetime\s*=\s*["'](\d{4}-\d{2}-\d{2})""", re.IGNORECASE)
@@ -52,17 +57,18 @@ def _trafilatura() -> Any:
     return trafilatura
 
 
-def decode_html(data: bytes) -> str:
-    """The text of an HTML page's bytes: by its byte-order mark, else by the charset it declares
-    (GB2312 and GBK read as their superset GB18030), else as UTF-8, else as charset_normalizer guesses."""
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """The text of an HTML page's bytes: by its byte-order mark, else by ``charset`` (what an HTTP
+    header declared) or the charset the page declares (GB2312 and GBK read as their superset
+    GB18030), else as UTF-8, else as charset_normalizer guesses."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     declared = _DECLARED.search(data[:4096])
-    encodings = ["utf-8"]
+    names = [charset.lower()] if charset else []
     if declared is not None:
-        name = declared.group(1).decode("ascii").lower()
-        encodings.insert(0, _SUPERSETS.get(name, name))
+        names.append(declared.group(1).decode("ascii").lower())
+    encodings = [_SUPERSETS.get(name, name) for name in names] + ["utf-8"]
     for encoding in encodings:
         try:
             return data.decode(encoding)
@@ -119,13 +125,17 @@ def _headline(tree: Any, title: str | None) -> str | None:
     return max([part] + headings[:1], key=len) or None
 
 
-def _printed_date(text: str) -> str | None:
-    """The first publication date the page's text prints beside a label, else in a masthead."""
-    for pattern in (_LABELLED_DATE, _MASTHEAD_DATE):
-        found = pattern.search(text)
+def _printed_date(text: str, headline: str | None) -> str | None:
+    """The first publication date the page's text prints beside a label, else in a masthead,
+    else the first date printed just after the headline (``[2022-08-25]`` under it)."""
+    after = text.find(headline) + len(headline) if headline and headline in text else -1
+    for pattern, start, end in ((_LABELLED_DATE, 0, len(text)), (_MASTHEAD_DATE, 0, len(text)),
+                                (_ANY_DATE, after, after + _NEAR_HEADLINE)):
+        found = pattern.search(text, start, end) if start >= 0 else None
         if found:
             year, month, day = map(int, found.groups())
-            return f"{year:04d}-{month:02d}-{day:02d}"
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                return f"{year:04d}-{month:02d}-{day:02d}"
     return None
 
 
@@ -174,7 +184,8 @@ def read_html(html: str | bytes, url: str | None = None, *, max_chars: int | Non
     title_element = tree.find(".//title")
     # before extraction, which prunes the tree
     headline = _headline(tree, title_element.text_content() if title_element is not None else None)
-    page_text = " ".join(tree.text_content().split())
+    body = tree.find(".//body")
+    page_text = " ".join((body if body is not None else tree).text_content().split())
     document = trafilatura.bare_extraction(
         _paragraphs_marked(tree), url=url, with_metadata=True, include_comments=False, include_tables=False,
         deduplicate=False,
@@ -187,7 +198,7 @@ def read_html(html: str | bytes, url: str | None = None, *, max_chars: int | Non
     parts = read_page("\n\n".join(lines), max_chars=max_chars, whole_lines=True)
     article = Article(
         title=headline or document.title,
-        date=_structured_date(html) or _printed_date(page_text) or document.date,
+        date=_structured_date(html) or _printed_date(page_text, headline) or document.date,
         url=url,
     )
     for part in parts:
