@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .errors import (
     InputTypeError,
+    FetchError,
     InputValueError,
     MissingDependencyError,
     ModelFileError,
@@ -54,6 +55,7 @@ _LAZY = {
         "quantities": ("figures", "Figure"),
         "analysis": ("analyze",),
         "web": ("read_html",),
+        "fetch": ("read_url",),
     }.items()
     for name in names
 }
@@ -64,6 +66,7 @@ __all__ = [
     "ZonenlpError",
     "InputTypeError",
     "InputValueError",
+    "FetchError",
     "MissingDependencyError",
     "ModelFileError",
     "ModelIntegrityError",
@@ -99,3 +102,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .text import normalize, split_paragraphs, to_simplified
     from .tokenizer import Tokenizer, cut, lcut, tokenize
     from .web import read_html
+    from .fetch import read_url

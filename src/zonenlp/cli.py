@@ -79,6 +79,12 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _fetcher(cache: Path | None) -> Any:
+    from .fetch import Fetcher
+
+    return Fetcher(cache=cache)
+
+
 def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     from .batch import RecordReader, run_batch, text_limit
     from .display import show_progress
@@ -90,7 +96,8 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
         model = load(args.model)
         reader = RecordReader(
             args.input, input_format=args.input_format, text_field=args.text_field, id_field=args.id_field,
-            encoding=args.encoding, pages=args.pages, max_chars=text_limit(model),
+            encoding=args.encoding, pages=args.pages, urls=args.urls, max_chars=text_limit(model),
+            fetcher=_fetcher(args.cache) if args.urls else None,
         )
         options = dict(output_format=args.format, k=args.k, with_figures=args.figures, n_jobs=args.jobs,
                        chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force,
@@ -242,7 +249,7 @@ _JOBS = "processes that tag: this one and N - 1 workers (-1: one per core; defau
 
 #: Arguments of several commands, by flag: the options of ``add_argument``.
 _SHARED: dict[str, dict[str, Any]] = {
-    "file": dict(metavar="FILE", help="UTF-8 text file, saved web page (.html, .htm: the web extra), or - for standard input"),
+    "file": dict(metavar="FILE", help="UTF-8 text file, saved web page (.html, .htm) or http(s) URL (the web extra), or - for stdin"),
     "files": dict(nargs="+", metavar="FILE", help="UTF-8 text file(s) or saved web pages, or - for standard input"),
     "data": dict(nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs"),
     "--lines": dict(action="store_true", help="one paragraph per line: do not read the text as a page"),
@@ -316,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="input format (default: from IN's suffix: .jsonl/.ndjson, .csv, .txt = lines)")
     batch.add_argument("--pages", action="store_true",
                        help="read IN as newspaper pages; each paragraph is a record with id FILE:ARTICLE:PARAGRAPH")
+    batch.add_argument("--urls", action="store_true",
+                       help="read IN as a list of URLs, one a line, and each page fetched as a web page (the web extra); "
+                       "each paragraph is a record with id URL:ARTICLE:PARAGRAPH, a URL that fails one error record")
+    batch.add_argument("--cache", type=Path, metavar="DIR",
+                       help="with --urls: keep fetched pages in DIR and read them from there, so a resumed job fetches nothing twice")
     batch.add_argument("--text-field", default="text", metavar="NAME", help="JSON key or CSV column of the text (default: %(default)s)")
     batch.add_argument("--id-field", default="id", metavar="NAME",
                        help="JSON key or CSV column of the id (default: %(default)s); records without one get "

@@ -45,5 +45,10 @@ class MissingDependencyError(ZonenlpError, ImportError):
     """An optional dependency of the feature used is not installed (e.g. Dask for ``zonenlp.dask``)."""
 
 
+class FetchError(ZonenlpError, OSError):
+    """A URL could not be read: its HTTP status, a timeout, a refused connection, a body over
+    the size limit, or a content type that is not a web page."""
+
+
 class OutputPathError(ZonenlpError, ValueError):
     """An output path would destroy data: it is an input file, or an existing output not meant to be replaced."""

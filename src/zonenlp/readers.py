@@ -142,6 +142,12 @@ class RecordReader:
     pages:
         Read each file as a newspaper page with :func:`zonenlp.read_page`;
         every paragraph is a record with id ``file:article:paragraph``.
+    urls:
+        Read ``path`` as a list of URLs, one a line (blank lines and ``#`` comments
+        skipped), and each page fetched by ``fetcher`` as a web page: every paragraph is a
+        record with id ``URL:article:paragraph``; a URL that fails is one error record.
+    fetcher:
+        The :class:`zonenlp.fetch.Fetcher` of ``urls`` (default: one with its defaults).
     max_chars:
         The longest page read (a longer page is one error record).
 
@@ -159,11 +165,18 @@ class RecordReader:
         id_field: str = "id",
         encoding: str | None = None,
         pages: bool = False,
+        urls: bool = False,
+        fetcher: Any = None,
         max_chars: int | None = DEFAULT_MAX_CHARS,
     ) -> None:
         self.path = Path(path)
         self.files = [self.path]
-        if pages:
+        self.fetcher = fetcher
+        if pages and urls:
+            raise InputValueError("give pages or urls, not both")
+        if urls:
+            self.format = "urls"
+        elif pages:
             if self.path.is_dir():
                 self.files = sorted(p for p in self.path.iterdir() if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES)
             self.format = "pages"
@@ -207,6 +220,8 @@ class RecordReader:
         for file in self.files:
             if self.format == "pages":
                 yield from self._page(file)
+            elif self.format == "urls":
+                yield from self._urls(file)
             else:
                 encoding = self.encoding or detect_encoding(file)
                 with open(file, "rb") as raw:
@@ -294,6 +309,24 @@ class RecordReader:
             return
         yield from self._paragraphs(name, lambda: read_page(text, max_chars=self.max_chars))
 
+    def _urls(self, file: Path) -> Iterator[tuple[str, object]]:
+        """The paragraph records of the web page at each URL of ``file``."""
+        from .errors import FetchError
+        from .fetch import Fetcher, read_url
+
+        fetcher = self.fetcher or Fetcher()
+        with open(file, encoding="utf-8-sig") as lines:
+            for line in lines:
+                url = line.strip()
+                if not url or url.startswith("#"):
+                    continue
+                try:
+                    articles = read_url(url, fetcher=fetcher)
+                except (FetchError, InputValueError) as exc:
+                    yield url, Unreadable(str(exc))
+                    continue
+                yield from self._paragraphs(url, lambda: articles)
+
     def _paragraphs(self, name: str, read: Callable[[], list[Any]]) -> Iterator[tuple[str, object]]:
         """The paragraph records of the articles ``read()`` returns for the page file ``name``."""
         try:
@@ -344,9 +377,13 @@ def paragraph_units(text: str, lines: bool) -> list[tuple[int | None, str | None
 
 
 def file_articles(source: str) -> list[Any]:
-    """The articles of the file ``source`` (``-``: standard input): a saved web page
-    (:func:`is_html`) by :func:`zonenlp.web.read_html`, any other as a text page by
-    :func:`zonenlp.read_page`."""
+    """The articles of ``source``: a URL's web page (:func:`zonenlp.fetch.read_url`), a saved
+    web page (:func:`is_html`) by :func:`zonenlp.web.read_html`, any other file (``-``:
+    standard input) as a text page by :func:`zonenlp.read_page`."""
+    if source != "-" and source.startswith(("http://", "https://")):
+        from .fetch import read_url
+
+        return read_url(source)
     if source == "-" or not is_html(source):
         from .page import read_page
 
@@ -363,6 +400,6 @@ def file_articles(source: str) -> list[Any]:
 def file_units(source: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
     """:func:`paragraph_units` of the file ``source`` (``-``: standard input); a saved web page
     is read by :func:`file_articles`, whatever ``lines`` says."""
-    if lines and (source == "-" or not is_html(source)):
+    if lines and (source == "-" or not (is_html(source) or source.startswith(("http://", "https://")))):
         return paragraph_units(read_text(source), lines)
     return [(n, a.title, p) for n, a in enumerate(file_articles(source), 1) for p in a.paragraphs]
