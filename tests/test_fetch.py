@@ -22,6 +22,7 @@ ARTICLE = (
     "<p>责任编辑：陈静</p></div><div class='footer'>版权所有 高新区管委会</div></body></html>"
 )
 HUGE = 50 * 1024 * 1024
+PDF = sorted((__import__("pathlib").Path(__file__).parent / "fixtures" / "pdf").glob("*.pdf"))[0]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -68,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
             except (BrokenPipeError, ConnectionResetError):
                 pass
         elif self.path == "/doc.pdf":
-            self._send(200, b"%PDF-1.4 ...", "application/pdf")
+            self._send(200, PDF.read_bytes(), "application/pdf")
         elif self.path == "/data.json":
             self._send(200, b"{}", "application/json")
         else:
@@ -134,10 +135,16 @@ def test_a_body_over_the_limit_is_refused_not_cut(server, fetcher):
     assert time.perf_counter() - started < 10  # it stopped reading, it did not take the 50 MB
 
 
-@pytest.mark.parametrize("path, message", [("/doc.pdf", "a PDF"), ("/data.json", "application/json is not a web page")])
-def test_what_is_not_a_web_page_is_refused_with_its_type(server, fetcher, path, message):
-    with pytest.raises(FetchError, match=message):
-        read_url(f"{server}{path}", fetcher=fetcher)
+def test_a_pdf_by_url_is_read_as_an_e_paper(server, fetcher):
+    pytest.importorskip("pdfplumber")
+    from zonenlp.pdf import read_pdf
+
+    assert read_url(f"{server}/doc.pdf", fetcher=fetcher) == read_pdf(PDF)
+
+
+def test_what_is_neither_a_web_page_nor_a_pdf_is_refused_with_its_type(server, fetcher):
+    with pytest.raises(FetchError, match="application/json is not a web page or a PDF"):
+        read_url(f"{server}/data.json", fetcher=fetcher)
 
 
 def test_the_cache_keeps_a_page_so_it_is_fetched_once(server, tmp_path):

@@ -77,7 +77,8 @@ def test_without_the_web_extra_the_error_names_the_install_command(monkeypatch):
 
 
 def test_importing_zonenlp_imports_no_web_library():
-    code = "import sys, zonenlp; print(any(m in sys.modules for m in ('trafilatura', 'htmldate', 'lxml')))"
+    code = ("import sys, zonenlp; print(any(m in sys.modules for m in "
+            "('trafilatura', 'htmldate', 'lxml', 'requests', 'pdfplumber', 'pdfminer')))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 

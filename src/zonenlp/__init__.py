@@ -56,6 +56,7 @@ _LAZY = {
         "analysis": ("analyze",),
         "web": ("read_html",),
         "fetch": ("read_url",),
+        "pdf": ("read_pdf",),
     }.items()
     for name in names
 }
@@ -103,3 +104,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .tokenizer import Tokenizer, cut, lcut, tokenize
     from .web import read_html
     from .fetch import read_url
+    from .pdf import read_pdf

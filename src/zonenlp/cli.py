@@ -249,7 +249,7 @@ _JOBS = "processes that tag: this one and N - 1 workers (-1: one per core; defau
 
 #: Arguments of several commands, by flag: the options of ``add_argument``.
 _SHARED: dict[str, dict[str, Any]] = {
-    "file": dict(metavar="FILE", help="UTF-8 text file, saved web page (.html, .htm) or http(s) URL (the web extra), or - for stdin"),
+    "file": dict(metavar="FILE", help="UTF-8 text file, saved web page (.html), PDF, http(s) URL, or - for standard input"),
     "files": dict(nargs="+", metavar="FILE", help="UTF-8 text file(s) or saved web pages, or - for standard input"),
     "data": dict(nargs="+", type=Path, metavar="DATA", help="JSON Lines file(s) of labelled paragraphs"),
     "--lines": dict(action="store_true", help="one paragraph per line: do not read the text as a page"),
@@ -317,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  zonenlp batch archive.jsonl -o tagged.jsonl --engine dask --scheduler tcp://10.0.0.5:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    batch.add_argument("input", metavar="IN", help="input file (with --pages: a page file, .txt or a saved web page .html, or a directory of them)")
+    batch.add_argument("input", metavar="IN", help="input file (with --pages: a page, .txt, .html or .pdf, or a directory of them)")
     batch.add_argument("-o", "--output", required=True, metavar="OUT", help="output file (.jsonl or .csv)")
     batch.add_argument("--input-format", choices=("jsonl", "csv", "lines"),
                        help="input format (default: from IN's suffix: .jsonl/.ndjson, .csv, .txt = lines)")

@@ -183,14 +183,17 @@ def _cause(exc: Exception, timeout: float) -> str:
 
 
 def read_url(url: str, *, fetcher: Fetcher | None = None) -> list[Any]:
-    """The article of the news page at ``url`` (:func:`zonenlp.web.read_html`), fetched by
-    ``fetcher`` (default: a :class:`Fetcher` with its defaults). A PDF or any other content
-    type than a web page raises :class:`FetchError` saying so."""
+    """The article of the news page at ``url`` (:func:`zonenlp.web.read_html`), or the articles
+    of the PDF there (:func:`zonenlp.pdf.read_pdf`, the pdf extra), fetched by ``fetcher``
+    (default: a :class:`Fetcher` with its defaults). Any other content type raises
+    :class:`FetchError` saying so."""
     from .web import decode_html, read_html
 
     page = (fetcher or Fetcher()).fetch(url)
-    if page.content_type == _PDF_TYPE:
-        raise FetchError(f"{url}: a PDF; zonenlp reads web pages and text, not PDFs yet")
+    if page.content_type == _PDF_TYPE or page.body.startswith(b"%PDF-"):
+        from .pdf import read_pdf
+
+        return read_pdf(page.body)
     if page.content_type and page.content_type not in _HTML_TYPES:
-        raise FetchError(f"{url}: {page.content_type} is not a web page")
+        raise FetchError(f"{url}: {page.content_type} is not a web page or a PDF")
     return read_html(decode_html(page.body, page.charset), url=page.final_url)

@@ -33,14 +33,14 @@ from .text import DEFAULT_MAX_CHARS
 
 __all__ = [
     "RecordReader", "Unreadable", "ArticleParagraph", "detect_encoding", "read_text", "paragraph_units", "file_units",
-    "file_articles",
+    "file_articles", "is_pdf",
     "is_html", "INPUT_FORMATS", "HTML_SUFFIXES",
 ]
 
 #: The suffixes of saved web pages, read by :func:`zonenlp.web.read_html` (the web extra).
 HTML_SUFFIXES = (".html", ".htm")
-#: The files of a directory of pages: text pages and saved web pages.
-PAGE_SUFFIXES = (".txt", *HTML_SUFFIXES)
+#: The files of a directory of pages: text pages, saved web pages and PDFs.
+PAGE_SUFFIXES = (".txt", *HTML_SUFFIXES, ".pdf")
 
 INPUT_FORMATS = ("jsonl", "csv", "lines")
 _SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "lines"}
@@ -128,8 +128,9 @@ class RecordReader:
     ----------
     path:
         The input file; with ``pages=True`` a page file or a directory whose
-        ``*.txt``, ``*.html`` and ``*.htm`` files (in name order) are pages; a web page is
-        read by :func:`zonenlp.web.read_html` (the web extra).
+        ``*.txt``, ``*.html``, ``*.htm`` and ``*.pdf`` files (in name order) are pages; a web
+        page is read by :func:`zonenlp.web.read_html` (the web extra), a PDF by
+        :func:`zonenlp.pdf.read_pdf` (the pdf extra).
     input_format:
         ``"jsonl"``, ``"csv"`` or ``"lines"`` (one paragraph per line);
         ``None`` chooses by the file's suffix (``.jsonl``/``.ndjson``,
@@ -291,10 +292,12 @@ class RecordReader:
         from .page import read_page
 
         name = file.name
-        if is_html(file):
+        if is_html(file) or is_pdf(file):
+            from .pdf import read_pdf
             from .web import read_html
 
-            yield from self._paragraphs(name, lambda: read_html(file.read_bytes(), max_chars=self.max_chars))
+            read = read_pdf if is_pdf(file) else read_html
+            yield from self._paragraphs(name, lambda: read(file.read_bytes(), max_chars=self.max_chars))
             return
         try:
             encoding = self.encoding or detect_encoding(file)
@@ -365,6 +368,11 @@ def is_html(path: str | Path) -> bool:
     return Path(path).suffix.lower() in HTML_SUFFIXES
 
 
+def is_pdf(path: str | Path) -> bool:
+    """Whether ``path`` names a PDF (an e-paper page), read by :func:`zonenlp.pdf.read_pdf`."""
+    return Path(path).suffix.lower() == ".pdf"
+
+
 def paragraph_units(text: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
     """``(article number, article title, paragraph)`` of each paragraph of ``text``, read as a
     newspaper page (:func:`zonenlp.read_page`), or with ``lines`` one paragraph per line."""
@@ -384,22 +392,26 @@ def file_articles(source: str) -> list[Any]:
         from .fetch import read_url
 
         return read_url(source)
-    if source == "-" or not is_html(source):
+    if source == "-" or not (is_html(source) or is_pdf(source)):
         from .page import read_page
 
         return read_page(read_text(source))
-    from .web import read_html
-
     try:
         data = Path(source).read_bytes()
     except OSError as exc:
         raise InputValueError(f"cannot read {source}: {exc.strerror}") from None
+    if is_pdf(source):
+        from .pdf import read_pdf
+
+        return read_pdf(data)
+    from .web import read_html
+
     return read_html(data)
 
 
 def file_units(source: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
     """:func:`paragraph_units` of the file ``source`` (``-``: standard input); a saved web page
     is read by :func:`file_articles`, whatever ``lines`` says."""
-    if lines and (source == "-" or not (is_html(source) or source.startswith(("http://", "https://")))):
+    if lines and (source == "-" or not (is_html(source) or is_pdf(source) or source.startswith(("http://", "https://")))):
         return paragraph_units(read_text(source), lines)
     return [(n, a.title, p) for n, a in enumerate(file_articles(source), 1) for p in a.paragraphs]
