@@ -1,4 +1,5 @@
-"""Reading web pages: zonenlp.read_html against trafilatura + htmldate as they come, in one run.
+"""Reading web pages and e-paper PDFs: zonenlp.read_html against trafilatura + htmldate as they
+come, and zonenlp.read_pdf against pdfplumber's page text read by read_page, in one run.
 
 Fixtures: tests/fixtures/html/*.html, pages in the template styles of zone portals,
 government sites, e-papers and WeChat articles, written by us, each with a ground-truth
@@ -11,6 +12,9 @@ paragraph). For each system and page:
   navigation ...);
 - title and date right.
 
+For the PDF pages (tests/fixtures/pdf/, made by scripts/make_pdf_fixtures.py): each
+article found under its own headline, and its paragraphs recovered whole.
+
 Writes benchmarks/results/reading.md.
 
     python benchmarks/reading.py
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,6 +107,58 @@ def by_page(results: dict[str, dict[str, dict[str, int]]]) -> list[str]:
     return lines
 
 
+def pdf_baseline(path: Path) -> list:
+    """The plain way: pdfplumber's text of each page (lines in the order of the page, across
+    its columns), read by zonenlp.read_page."""
+    import pdfplumber
+
+    from zonenlp import read_page
+
+    with pdfplumber.open(path) as pdf:
+        return [article for page in pdf.pages for article in read_page(page.extract_text() or "")]
+
+
+PDF_SYSTEMS = {"zonenlp read_pdf": lambda path: __import__("zonenlp.pdf", fromlist=["read_pdf"]).read_pdf(path),
+               "pdfplumber text + read_page": pdf_baseline}
+
+
+def pdf_score(truth: dict, articles: list) -> dict[str, int]:
+    got = {comparable(a.title or ""): [comparable(p) for p in a.paragraphs] for a in articles}
+    paragraphs = recovered = headed = 0
+    for article in truth["articles"]:
+        gold = [comparable(p) for p in article["paragraphs"]]
+        mine = got.get(comparable(article["title"]))
+        paragraphs += len(gold)
+        headed += mine is not None
+        recovered += sum(p in mine for p in gold) if mine is not None else 0
+    return {"articles": len(truth["articles"]), "headed": headed, "paragraphs": paragraphs, "recovered": recovered}
+
+
+def pdf_section() -> list[str]:
+    pages = sorted((ROOT / "tests" / "fixtures" / "pdf").glob("*.pdf"))
+    if not pages:
+        return []
+    lines = ["", f"## {len(pages)} e-paper PDF pages", "",
+             "Made by `python scripts/make_pdf_fixtures.py` from the articles of the web-page fixtures: 4 to 6 "
+             "columns, several articles a page, headlines in a larger type over the columns their body runs down, "
+             "lines cut at the column's width. The reader was written with these pages in view. Articles: found under "
+             "their own headline; paragraphs: recovered whole (column breaks repaired) in their article.", "",
+             "| page | " + " | ".join(f"{n}: articles, paragraphs" for n in PDF_SYSTEMS) + " |", "|---|" + "---|" * len(PDF_SYSTEMS)]
+    totals = {name: Counter() for name in PDF_SYSTEMS}
+    for page in pages:
+        truth = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+        cells = []
+        for name, read in PDF_SYSTEMS.items():
+            s = pdf_score(truth, read(page))
+            totals[name].update(s)
+            cells.append(f"{s['headed']}/{s['articles']}, {s['recovered']}/{s['paragraphs']}")
+        lines.append(f"| {page.stem} | " + " | ".join(cells) + " |")
+    lines.append("| **all** | " + " | ".join(
+        f"**{t['headed']}/{t['articles']}, {t['recovered']}/{t['paragraphs']} ({t['recovered'] / max(t['paragraphs'], 1):.0%})**"
+        for t in totals.values()) + " |")
+    return lines
+
+
 def main() -> None:
     argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     groups = {
@@ -127,6 +184,7 @@ def main() -> None:
             for name, read in SYSTEMS.items():
                 results[name][page.stem] = score(truth, *read(html))
         lines += ["", f"## {len(pages)} {heading}", "", *table(results), "", *by_page(results)]
+    lines += pdf_section()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "reading.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
