@@ -37,7 +37,7 @@ from itertools import groupby
 
 from .text import DEFAULT_MAX_CHARS, check_text, clean, normalize, to_simplified
 
-__all__ = ["Article", "read_page"]
+__all__ = ["Article", "read_page", "read_article"]
 
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -345,3 +345,16 @@ def read_page(text: str, *, max_chars: int | None = DEFAULT_MAX_CHARS, whole_lin
         article.paragraphs = [clean(p, max_chars=None) for p in article.paragraphs]
     return kept
 
+
+def read_article(paragraphs: list[str], *, max_chars: int | None = DEFAULT_MAX_CHARS, **fields: object) -> Article:
+    """One article of whole ``paragraphs`` (a web page's blocks, a PDF article's paragraphs)
+    with ``fields`` (``title``, ``date``, ``url`` …) set: :func:`read_page`'s rules, with
+    ``whole_lines``, leave out its captions, bylines and credits, keeping the authors,
+    captions and "本报讯" lead they name."""
+    article = Article(**fields)  # type: ignore[arg-type]
+    for part in read_page("\n\n".join(paragraphs), max_chars=max_chars, whole_lines=True) if paragraphs else []:
+        article.paragraphs += part.paragraphs
+        article.authors += [name for name in part.authors if name not in article.authors]
+        article.captions += part.captions
+        article.dateline = article.dateline or part.dateline
+    return article

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import InputValueError, MissingDependencyError
-from .page import Article, read_page
+from .page import Article, read_article
 from .text import DEFAULT_MAX_CHARS, normalize
 
 __all__ = ["read_pdf"]
@@ -153,14 +153,7 @@ def read_pdf(source: str | Path | bytes, *, max_chars: int | None = DEFAULT_MAX_
     articles = []
     for lines in pages:
         for title, paragraphs in _page_articles(lines):
-            # the page rules find captions, bylines and credits; the paragraphs are whole already
-            parts = read_page("\n\n".join(paragraphs), max_chars=max_chars, whole_lines=True) if paragraphs else []
-            article = Article(title=normalize(title) if title else None)
-            for part in parts:
-                article.paragraphs += part.paragraphs
-                article.authors += [a for a in part.authors if a not in article.authors]
-                article.captions += part.captions
-                article.dateline = article.dateline or part.dateline
+            article = read_article(paragraphs, max_chars=max_chars, title=normalize(title) if title else None)
             if article.paragraphs:
                 articles.append(article)
     return articles

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from .errors import InputTypeError, MissingDependencyError
-from .page import Article, read_page
+from .page import Article, read_article
 from .text import DEFAULT_MAX_CHARS, check_text
 
 __all__ = ["read_html", "decode_html"]
@@ -195,16 +195,8 @@ def read_html(html: str | bytes, url: str | None = None, *, max_chars: int | Non
     if not lines:
         return []
     # the page rules find captions, credits and bylines; the blocks are whole paragraphs, all one article's
-    parts = read_page("\n\n".join(lines), max_chars=max_chars, whole_lines=True)
-    article = Article(
-        title=headline or document.title,
+    article = read_article(
+        lines, max_chars=max_chars, title=headline or document.title, url=url,
         date=_structured_date(html) or _printed_date(page_text, headline) or document.date,
-        url=url,
     )
-    for part in parts:
-        article.paragraphs += part.paragraphs
-        article.authors += [name for name in part.authors if name not in article.authors]
-        article.captions += part.captions
-        if part.dateline and article.dateline is None:
-            article.dateline = part.dateline
     return [article] if article.paragraphs else []
