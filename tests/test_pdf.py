@@ -14,7 +14,7 @@ from zonenlp.pdf import read_pdf  # noqa: E402
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 
 
-@pytest.mark.parametrize("page", sorted(FIXTURES.glob("*.pdf")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("page", sorted(FIXTURES.rglob("*.pdf")), ids=lambda p: p.stem)
 def test_every_article_comes_whole_under_its_headline(page):
     from zonenlp.page import _DATELINE
     from zonenlp.text import normalize

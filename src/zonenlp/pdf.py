@@ -1,12 +1,16 @@
 """Reading e-paper PDFs: a newspaper page's articles, its columns and headlines rebuilt from the text layer.
 
-pdfplumber gives every line of text with its place and type size. A line set clearly
-larger than the body type is a headline; the gaps no body line crosses are the column
-gutters; an article is the body under a headline in the columns the headline spans, down
-to the next headline there, read column by column, top to bottom; a line that starts
-indented begins a paragraph, any other continues it, wherever the column cut it. What
-:func:`zonenlp.read_page`'s rules find in those paragraphs (captions, bylines, credits,
-"本报讯" leads) is then left out, as for a text page.
+pdfplumber gives every character with its place and type size. Characters set side by
+side in one size make a run (a line of a column, or the part of one between two gutters).
+The page is then cut, as a reader's eye parts it, along the white space that crosses a
+whole region: first down every gutter that runs the region's full height, else across its
+widest white band (between articles, between a headline and its body), until each piece is
+one column of lines; the pieces come out in reading order. A piece set clearly larger than
+the body type is a headline and begins an article; body pieces continue it, column after
+column; a line that starts indented begins a paragraph, any other continues it, wherever
+the column cut it. Type smaller than the body (captions) and between body and headline
+(kickers, subtitles) is no paragraph. What :func:`zonenlp.read_page`'s rules find in the
+paragraphs (bylines, credits, "本报讯" leads) is then left out, as for a text page.
 
 Needs the pdf extra: ``pip install "zonenlp[pdf]"``.
 """
@@ -25,96 +29,143 @@ from .text import DEFAULT_MAX_CHARS, normalize
 __all__ = ["read_pdf"]
 
 _NO_PDF = 'reading PDFs needs zonenlp\'s pdf extra: pip install "zonenlp[pdf]"'
-#: A line set this much larger than the body type is a headline.
+#: Type this much larger than the body is a headline; between the two, a kicker or subtitle.
 _HEADLINE_SCALE = 1.25
+#: Characters of one size further apart than this many em stand across a gutter.
+_GUTTER_EM = 0.6
 
 
-class _Line(NamedTuple):
+class _Run(NamedTuple):
     x0: float
     x1: float
     top: float
+    bottom: float
     size: float
     text: str
 
 
-def _lines(page: Any) -> list[_Line]:
-    words = page.extract_words(keep_blank_chars=True, extra_attrs=["size"])
-    return [_Line(w["x0"], w["x1"], w["top"], round(w["size"], 1), w["text"]) for w in words if w["text"].strip()]
-
-
-def _columns(body: list[_Line]) -> list[tuple[float, float]]:
-    """The page's columns: the stretches of the page across which body lines run, between gutters no line crosses."""
-    columns: list[list[float]] = []
-    for line in sorted(body, key=lambda line: line.x0):
-        if columns and line.x0 <= columns[-1][1]:
-            columns[-1][1] = max(columns[-1][1], line.x1)
+def _runs(page: Any) -> list[_Run]:
+    """The page's runs: characters of one size on one line, no gutter between them."""
+    chars = sorted(page.chars, key=lambda c: c["top"])
+    lines: list[list[Any]] = []  # characters whose tops differ by less than a third of their size
+    for char in chars:
+        if lines and char["top"] - lines[-1][0]["top"] < 0.3 * char["size"]:
+            lines[-1].append(char)
         else:
-            columns.append([line.x0, line.x1])
-    return [(left, right) for left, right in columns]
+            lines.append([char])
+    runs: list[_Run] = []
+    for line in lines:
+        run: list[Any] = []
+        for char in sorted(line, key=lambda c: c["x0"]) + [None]:
+            if run and (char is None or round(char["size"], 1) != round(run[-1]["size"], 1)
+                        or not -0.2 * char["size"] < char["x0"] - run[-1]["x1"] < _GUTTER_EM * char["size"]):
+                runs.append(_Run(run[0]["x0"], run[-1]["x1"], min(c["top"] for c in run), max(c["bottom"] for c in run),
+                                 round(run[0]["size"], 1), "".join(c["text"] for c in run).rstrip()))
+                run = []
+            if char is not None and (run or char["text"].strip()):  # a run starts with a visible character
+                run.append(char)
+    return runs
 
 
-def _headlines(lines: list[_Line], body_size: float) -> list[_Line]:
-    """The headlines of a page, each of its lines joined (a headline may run over two or
-    three, beside another headline set at the same height)."""
-    blocks: list[_Line] = []
-    for line in sorted((ln for ln in lines if ln.size >= _HEADLINE_SCALE * body_size), key=lambda ln: (ln.top, ln.x0)):
-        for i, block in enumerate(blocks):
-            below = 0 < line.top - block.top <= 1.6 * line.size * (block.text.count("\n") + 1)
-            if below and line.x0 < block.x1 and block.x0 < line.x1 + line.size:
-                blocks[i] = block._replace(x0=min(block.x0, line.x0), x1=max(block.x1, line.x1), text=block.text + "\n" + line.text)
-                break
-        else:
-            blocks.append(line)
-    return blocks
+def _gaps(spans: list[tuple[float, float]], least: float) -> list[tuple[float, float]]:
+    """The stretches at least ``least`` long that none of ``spans`` covers, between the first and the last."""
+    gaps, reach = [], None
+    for start, end in sorted(spans):
+        if reach is not None and start - reach >= least:
+            gaps.append((reach, start))
+        reach = end if reach is None else max(reach, end)
+    return gaps
 
 
-def _span(head: _Line, heads: list[_Line], columns: list[tuple[float, float]], body: list[_Line], body_size: float) -> list[int]:
-    """The columns a headline stands over: those its type covers, and on to the right each
-    column with no text beside the headline and its body starting just under it (a short
-    headline over a wide article)."""
-    bottom = head.top + 1.25 * head.size * (head.text.count("\n") + 1)
-    span = [c for c, (left, _) in enumerate(columns) if head.x0 - body_size <= left < head.x1]
-    for c in range(span[-1] + 1 if span else len(columns), len(columns)):
-        left, right = columns[c]
-        in_column = [line for line in body if left <= line.x0 <= right]
-        beside = any(head.top - head.size <= line.top <= bottom for line in in_column) or any(
-            other is not head and left <= other.x1 and other.x0 <= right and abs(other.top - head.top) < 3 * head.size
-            for other in heads)
-        under = [line.top for line in in_column if line.top > bottom]
-        if beside or not under or min(under) - bottom > 3 * body_size:
-            break
-        span.append(c)
-    return span
+def _pieces(runs: list[_Run], em: float) -> list[list[_Run]]:
+    """The runs cut along the white space that crosses a whole region, in reading order:
+    down every full-height gutter, else across the widest white band, until each piece
+    is a column of lines."""
+    if len(runs) <= 1:
+        return [runs] if runs else []
+    columns = _gaps([(r.x0, r.x1) for r in runs], _GUTTER_EM * em)
+    if columns:
+        edges = [left for left, _ in columns] + [float("inf")]
+        parts: list[list[_Run]] = [[] for _ in edges]
+        for run in runs:
+            parts[next(i for i, edge in enumerate(edges) if run.x1 <= edge)].append(run)
+        return [piece for part in parts for piece in _pieces(part, em)]
+    bands = _gaps([(r.top, r.bottom) for r in runs], 0.0)
+    line_gap = sorted(b - a for a, b in bands)[len(bands) // 2] if bands else 0.0
+    widest = max(bands, key=lambda band: band[1] - band[0], default=None)
+    if widest is None or widest[1] - widest[0] < max(1.5 * line_gap, 0.9 * em):
+        return [runs]
+    above = [run for run in runs if run.bottom <= widest[0] + 0.01]
+    below = [run for run in runs if run.bottom > widest[0] + 0.01]
+    return _pieces(above, em) + _pieces(below, em)
 
 
-def _page_articles(lines: list[_Line]) -> list[tuple[str | None, list[str]]]:
+class _Box(NamedTuple):
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def _box(runs: list[_Run]) -> _Box:
+    return _Box(min(r.x0 for r in runs), max(r.x1 for r in runs), min(r.top for r in runs), max(r.bottom for r in runs))
+
+
+def _page_articles(runs: list[_Run]) -> list[tuple[str | None, list[str]]]:
     """``(headline, paragraphs)`` of each article of one page, in reading order."""
-    if not lines:
+    if not runs:
         return []
-    body_size = Counter(line.size for line in lines for _ in line.text).most_common(1)[0][0]
-    body = [line for line in lines if line.size < _HEADLINE_SCALE * body_size]
-    columns = _columns(body)
-    heads = _headlines(lines, body_size)
-    # the columns each headline spans, and for each column the headlines over it, top down
-    spans = [_span(head, heads, columns, body, body_size) for head in heads]
-    over = {c: sorted((h for h, span in enumerate(spans) if c in span), key=lambda h: heads[h].top) for c in range(len(columns))}
-    owned: dict[int | None, list[tuple[int, _Line]]] = {}
-    for line in body:
-        column = next(c for c, (left, right) in enumerate(columns) if left <= line.x0 <= right)
-        above = [h for h in over[column] if heads[h].top < line.top]
-        owned.setdefault(above[-1] if above else None, []).append((column, line))
-    order = [None] + sorted(range(len(heads)), key=lambda h: (heads[h].top, heads[h].x0))
+    body_size = Counter(run.size for run in runs for _ in run.text).most_common(1)[0][0]
+    kept = [run for run in runs if run.size >= 0.95 * body_size]  # captions and credits in small type go
+    pieces = _pieces(kept, body_size)
+    is_head = [any(run.size >= _HEADLINE_SCALE * body_size for run in piece) for piece in pieces]
+    # a headline and its kicker, subtitle or next line, cut apart by white space, are one header
+    heads: list[list[_Run]] = []
+    for piece, head in zip(pieces, is_head):
+        if not head:
+            continue
+        box, last = _box(piece), _box(heads[-1]) if heads else None
+        if last is not None and box.x0 < last.x1 and last.x0 < box.x1 and box.top - last.bottom < 1.2 * body_size * _HEADLINE_SCALE:
+            heads[-1] = heads[-1] + piece
+        else:
+            heads.append(piece)
+    boxes = [_box(head) for head in heads]
+    owned: dict[int | None, list[list[_Run]]] = {}
+    for piece, head in zip(pieces, is_head):
+        if head:
+            continue
+        box = _box(piece)
+        above = [h for h, b in enumerate(boxes) if b.bottom <= box.top + 0.5 * body_size]
+        over = [h for h in above if boxes[h].x0 < box.x1 and box.x0 < boxes[h].x1]
+        # the body under a headline; but a headline further down to its left, below that one,
+        # stands over this body too (a short headline over a wide article)
+        left = [h for h in above if boxes[h].x0 <= box.x0]
+        choice = max(over, key=lambda h: boxes[h].bottom, default=None)
+        lower = max(left, key=lambda h: boxes[h].bottom, default=None)
+        if lower is not None and (choice is None or boxes[lower].top > boxes[choice].bottom):
+            choice = lower
+        owned.setdefault(choice, []).append(piece)
+    # articles in the order their headlines stand on the page: row by row, left to right
+    rows = sorted(range(len(heads)), key=lambda h: (boxes[h].top, boxes[h].x0))
+    order: list[int] = []
+    for h in rows:
+        row = [k for k in rows if k not in order and abs(boxes[k].top - boxes[h].top) < 2 * body_size]
+        order += sorted(row, key=lambda k: boxes[k].x0)
     articles = []
-    for h in order:
+    for h in [None, *order]:
         paragraphs: list[str] = []
-        for column, line in sorted(owned.get(h, []), key=lambda item: (item[0], item[1].top)):
-            indented = line.x0 - columns[column][0] > 0.8 * body_size
-            if indented or not paragraphs:
-                paragraphs.append(line.text.strip())
-            else:
-                paragraphs[-1] += line.text.strip()
-        if paragraphs or h is not None:
-            articles.append((None if h is None else heads[h].text.replace("\n", ""), paragraphs))
+        for piece in owned.get(h, []):
+            left = min(run.x0 for run in piece)
+            for run in sorted(piece, key=lambda run: (run.top, run.x0)):
+                if run.size > 1.05 * body_size:  # a kicker, subtitle or byline in larger type
+                    continue
+                if run.x0 - left > 0.8 * body_size or not paragraphs:
+                    paragraphs.append(run.text.strip())
+                else:
+                    paragraphs[-1] += run.text.strip()
+        title = None if h is None else "".join(
+            run.text for run in sorted(heads[h], key=lambda run: (run.top, run.x0)) if run.size >= _HEADLINE_SCALE * body_size)
+        articles.append((title, paragraphs))
     return articles
 
 
@@ -139,7 +190,7 @@ def read_pdf(source: str | Path | bytes, *, max_chars: int | None = DEFAULT_MAX_
     name = "the PDF" if isinstance(source, (bytes, bytearray)) else str(source)
     try:
         with pdfplumber.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as pdf:
-            pages = [_lines(page) for page in pdf.pages]
+            pages = [_runs(page) for page in pdf.pages]
     except (PDFEncryptionError, PDFPasswordIncorrect):
         raise InputValueError(f"{name} is encrypted; save an unprotected copy to read it") from None
     except FileNotFoundError:
@@ -151,8 +202,8 @@ def read_pdf(source: str | Path | bytes, *, max_chars: int | None = DEFAULT_MAX_
     if not any(pages):
         raise InputValueError(f"{name} has no text layer (a scan?): zonenlp reads a PDF's text, it does no OCR")
     articles = []
-    for lines in pages:
-        for title, paragraphs in _page_articles(lines):
+    for runs in pages:
+        for title, paragraphs in _page_articles(runs):
             article = read_article(paragraphs, max_chars=max_chars, title=normalize(title) if title else None)
             if article.paragraphs:
                 articles.append(article)
