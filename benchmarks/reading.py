@@ -12,8 +12,9 @@ paragraph). For each system and page:
   navigation ...);
 - title and date right.
 
-For the PDF pages (tests/fixtures/pdf/, made by scripts/make_pdf_fixtures.py): each
-article found under its own headline, and its paragraphs recovered whole.
+For the PDF pages (tests/fixtures/pdf/, made by scripts/make_pdf_fixtures.py, and
+tests/fixtures/pdf/heldout/, made by scripts/make_pdf_heldout.py): each article found
+under its own headline, and its paragraphs recovered whole.
 
 Writes benchmarks/results/reading.md.
 
@@ -134,15 +135,28 @@ def pdf_score(truth: dict, articles: list) -> dict[str, int]:
     return {"articles": len(truth["articles"]), "headed": headed, "paragraphs": paragraphs, "recovered": recovered}
 
 
+PDF_GROUPS = {
+    "": "Made by `python scripts/make_pdf_fixtures.py` (reportlab) from the articles of the web-page fixtures: 4 to 6 "
+        "columns, several articles a page, headlines in a larger type over the columns their body runs down, lines "
+        "cut at the column's width. The reader was written with these pages in view.",
+    "heldout": "Held out: made by `python scripts/make_pdf_heldout.py` (HTML and CSS printed by headless Chromium), "
+               "written by someone who saw neither the reader nor the pages above: mastheads, kickers, subtitles, "
+               "bylines, photos with captions, boxed articles, justified type. Seen since their first run "
+               "(`tests/fixtures/pdf/README.md`).",
+}
+
+
 def pdf_section() -> list[str]:
-    pages = sorted((ROOT / "tests" / "fixtures" / "pdf").glob("*.pdf"))
+    return [line for group, about in PDF_GROUPS.items() for line in pdf_group(ROOT / "tests" / "fixtures" / "pdf" / group, about)]
+
+
+def pdf_group(folder: Path, about: str) -> list[str]:
+    pages = sorted(folder.glob("*.pdf"))
     if not pages:
         return []
-    lines = ["", f"## {len(pages)} e-paper PDF pages", "",
-             "Made by `python scripts/make_pdf_fixtures.py` from the articles of the web-page fixtures: 4 to 6 "
-             "columns, several articles a page, headlines in a larger type over the columns their body runs down, "
-             "lines cut at the column's width. The reader was written with these pages in view. Articles: found under "
-             "their own headline; paragraphs: recovered whole (column breaks repaired) in their article.", "",
+    lines = ["", f"## {len(pages)} e-paper PDF pages{' (held out)' if folder.name == 'heldout' else ''}", "",
+             about + " Articles: found under their own headline; paragraphs: recovered whole (column breaks "
+             "repaired) in their article.", "",
              "| page | " + " | ".join(f"{n}: articles, paragraphs" for n in PDF_SYSTEMS) + " |", "|---|" + "---|" * len(PDF_SYSTEMS)]
     totals = {name: Counter() for name in PDF_SYSTEMS}
     for page in pages:
