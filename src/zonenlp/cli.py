@@ -79,15 +79,10 @@ def _cmd_tag(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _fetcher(cache: Path | None) -> Any:
-    from .fetch import Fetcher
-
-    return Fetcher(cache=cache)
-
-
 def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     from .batch import RecordReader, run_batch, text_limit
     from .display import show_progress
+    from .fetch import Fetcher
     from .persistence import load
 
     if args.scheduler and args.engine != "dask":
@@ -97,7 +92,7 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
         reader = RecordReader(
             args.input, input_format=args.input_format, text_field=args.text_field, id_field=args.id_field,
             encoding=args.encoding, pages=args.pages, urls=args.urls, max_chars=text_limit(model),
-            fetcher=_fetcher(args.cache) if args.urls else None,
+            fetcher=Fetcher(cache=args.cache) if args.urls else None,
         )
         options = dict(output_format=args.format, k=args.k, with_figures=args.figures, n_jobs=args.jobs,
                        chunk_size=args.chunk_size, resume=args.resume, overwrite=args.force,
