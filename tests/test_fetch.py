@@ -128,6 +128,16 @@ def test_a_slow_answer_times_out(server, fetcher):
         Fetcher(timeout=0.5, retries=0, per_host_seconds=0).fetch(f"{server}/slow")
 
 
+def test_a_refused_connection_is_named_as_such():
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="could not connect"):
+        Fetcher(retries=0, per_host_seconds=0).fetch(f"http://127.0.0.1:{port}/page.html")
+
+
 def test_a_body_over_the_limit_is_refused_not_cut(server, fetcher):
     started = time.perf_counter()
     with pytest.raises(FetchError, match="over the limit of 1,000,000 bytes"):

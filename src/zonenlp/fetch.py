@@ -174,10 +174,13 @@ class Fetcher:
 
 def _cause(exc: Exception, timeout: float) -> str:
     """What made a request fail, in words: a timeout, or the error beneath the retries' wrapper."""
-    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+    from urllib3 import exceptions
 
     reason = getattr(exc.args[0], "reason", None) if exc.args else None  # the last try's error, after retries
-    if isinstance(exc, Urllib3Timeout) or isinstance(reason, Urllib3Timeout) or "Timeout" in type(exc).__name__:
+    unreachable = (exceptions.NewConnectionError, getattr(exceptions, "NameResolutionError", exceptions.NewConnectionError))
+    if isinstance(reason, unreachable):  # urllib3 makes these timeouts too, so they are asked first
+        return f"could not connect: {reason}"
+    if isinstance(exc, exceptions.TimeoutError) or isinstance(reason, exceptions.TimeoutError) or "Timeout" in type(exc).__name__:
         return f"no answer within {timeout:g} s"
     return f"{type(reason or exc).__name__}: {reason or exc}"
 
