@@ -57,6 +57,7 @@ _LAZY = {
         "web": ("read_html",),
         "fetch": ("read_url",),
         "pdf": ("read_pdf",),
+        "digest": ("digest",),
     }.items()
     for name in names
 }
@@ -105,3 +106,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .web import read_html
     from .fetch import read_url
     from .pdf import read_pdf
+    from .digest import digest

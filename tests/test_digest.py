@@ -1,0 +1,71 @@
+"""The digest of an archive (zonenlp.digest): one row per article, dates found or kept empty, never dropped."""
+
+import json
+import sys
+
+import pytest
+
+pytest.importorskip("pandas")
+
+from zonenlp import InputValueError, MissingDependencyError  # noqa: E402
+from zonenlp.digest import article_date, digest  # noqa: E402
+from zonenlp.page import Article  # noqa: E402
+
+from conftest import SEED_PAGE  # noqa: E402
+
+
+@pytest.mark.parametrize("article, name, record_date, expected", [
+    (Article(paragraphs=["园区签约项目5个。"]), "x.txt", "2024-05-16T08:00:00", ("2024-05-16", "record")),
+    (Article(paragraphs=["园区签约项目5个。"], date="2023-11-08"), "x.html", None, ("2023-11-08", "page")),
+    (Article(title="高新区签约", paragraphs=["2024年3月29日，园区签约项目5个。"]), "x.txt", None, ("2024-03-29", "text")),
+    (Article(paragraphs=["3月29日，园区签约项目5个。"]), "daily-2024-04-01.txt", None, ("2024-03-29", "text")),
+    (Article(paragraphs=["园区签约项目5个。"]), "epaper/20240401-A02.pdf", None, ("2024-04-01", "name")),
+    (Article(paragraphs=["3月29日，园区签约项目5个。"]), "x.txt", None, (None, "unknown")),
+])
+def test_an_articles_date_and_where_it_came_from(article, name, record_date, expected):
+    assert article_date(article, name, record_date) == expected
+
+
+def test_one_row_per_article_of_pages_web_pages_and_records(tmp_path, shipped_model):
+    records = tmp_path / "wire.jsonl"
+    records.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"text": "湘潭高新区新签约亿元以上项目10个，总投资额39亿元。\n园区人才公寓投入使用。", "date": "2024-03-29",
+         "zone": "湘潭高新区", "source": "wire-1", "title": "签约"},
+        {"text": "高新区举办科普开放日，200余名学生走进企业实验室。"},
+    ]) + "\n", encoding="utf-8")
+    sources = [str(SEED_PAGE), str(records)]
+    pytest.importorskip("trafilatura")
+    sources.append("tests/fixtures/html/portal-1.html")
+    frame = digest(sources, model=shipped_model)
+    assert len(frame) == 6 + 2 + 1  # six articles on the seed page, two records, one web page
+    wire = frame[frame["source"] == "wire-1"].iloc[0]
+    assert (wire["date"], wire["date_from"], wire["zones"][0]) == ("2024-03-29", "record", "湘潭高新区")
+    assert "investment" in wire["themes"] and wire["money_yuan"] == [3.9e9] and wire["project_counts"] == [10.0]
+    assert wire["share_investment"] == 0.5 and wire["paragraphs"] == 2
+    undated = frame[frame["date_from"] == "unknown"]
+    assert len(undated) >= 1 and undated["date"].isna().all()  # kept, with an empty date
+    web = frame[frame["source"].str.endswith("portal-1.html")].iloc[0]
+    assert (web["date"], web["date_from"]) == ("2024-05-16", "page")
+    assert list(frame.columns[:7]) == ["source", "article", "title", "date", "date_from", "zones", "themes"]
+
+
+def test_a_folder_is_read_in_name_order(tmp_path, shipped_model):
+    (tmp_path / "b.txt").write_text("园区人才公寓投入使用。\n", encoding="utf-8")
+    (tmp_path / "a-2024-01-05.txt").write_text("高新区签约项目5个。\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not a page", encoding="utf-8")
+    frame = digest(tmp_path, model=shipped_model)
+    assert [s.rsplit("/", 1)[-1] for s in frame["source"]] == ["a-2024-01-05.txt", "b.txt"]
+    assert frame["date"].tolist()[0] == "2024-01-05"
+
+
+def test_a_broken_record_is_named(tmp_path, shipped_model):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "园区"}\n{"title": "no text"}\n', encoding="utf-8")
+    with pytest.raises(InputValueError, match='bad.jsonl: line 2 has no "text"'):
+        digest(bad, model=shipped_model)
+
+
+def test_without_pandas_the_error_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(MissingDependencyError, match=r'pip install "zonenlp\[digest\]"'):
+        digest([])
