@@ -57,7 +57,8 @@ _LAZY = {
         "web": ("read_html",),
         "fetch": ("read_url",),
         "pdf": ("read_pdf",),
-        "digest": ("digest",),
+        "archive": ("digest",),
+        "investments": ("ledger",),
     }.items()
     for name in names
 }
@@ -106,4 +107,5 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .web import read_html
     from .fetch import read_url
     from .pdf import read_pdf
-    from .digest import digest
+    from .archive import digest
+    from .investments import ledger

@@ -1,4 +1,4 @@
-"""The digest of an archive (zonenlp.digest): one row per article, dates found or kept empty, never dropped."""
+"""The digest of an archive (zonenlp.archive): one row per article, dates found or kept empty, never dropped."""
 
 import json
 import sys
@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("pandas")
 
 from zonenlp import InputValueError, MissingDependencyError  # noqa: E402
-from zonenlp.digest import article_date, digest  # noqa: E402
+from zonenlp.archive import article_date, digest  # noqa: E402
 from zonenlp.page import Article  # noqa: E402
 
 from conftest import SEED_PAGE  # noqa: E402
@@ -69,3 +69,11 @@ def test_without_pandas_the_error_names_the_install_command(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingDependencyError, match=r'pip install "zonenlp\[digest\]"'):
         digest([])
+
+
+def test_the_public_functions_stay_functions_after_their_modules_are_imported():
+    import zonenlp
+    import zonenlp.archive  # noqa: F401
+    import zonenlp.investments  # noqa: F401
+
+    assert callable(zonenlp.digest) and callable(zonenlp.ledger)

@@ -1,0 +1,129 @@
+"""The investment ledger: every amount and count an investment paragraph announces, with its zone, kind and source sentence.
+
+:func:`ledger_entries` reads one paragraph: each money amount (in yuan) and each count of
+projects, companies or investment trips it names becomes an entry with its kind (签约, 落户,
+开工, 投产, 在谈, 目标 or 其他, from the nearest such word before it in its sentence), its
+zone (the nearest zone named before it, else the paragraph's), the counterpart where the
+sentence names one (与…签约, 来自…的), and the exact sentence and its span, so that an analyst
+can total and filter and always check the source. :func:`ledger` does it for every paragraph
+of an archive that the model tags ``investment``, as a pandas DataFrame.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import MissingDependencyError
+
+__all__ = ["ledger", "ledger_entries", "KINDS"]
+
+#: The kinds of announcement, each with the words that mark it.
+KINDS = {
+    "目标": ("力争", "目标", "计划", "预计", "确保", "拟", "全年要"),
+    "在谈": ("在谈", "洽谈", "对接中", "跟踪"),
+    "开工": ("开工", "动工", "奠基"),
+    "投产": ("投产", "竣工", "达产"),
+    "签约": ("签约", "签订", "签署", "签下"),
+    "落户": ("落户", "入驻", "引进", "落地", "招引"),
+}
+_KIND_WORD = re.compile("|".join(sorted((w for words in KINDS.values() for w in words), key=len, reverse=True)))
+_KIND_OF = {word: kind for kind, words in KINDS.items() for word in words}
+_SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+_CLAUSE_START = re.compile(r"[，,、：:]")
+# the other side of a deal: 与比亚迪签约, 同深圳某集团签订, 来自上海的客商
+_COUNTERPART = re.compile(
+    r"(?:与|同|和)([\u4e00-\u9fffA-Za-z0-9（）()·]{2,24}?)(?:签约|签订|签署|达成|共同)|来自([\u4e00-\u9fff]{2,12}?)的"
+)
+# what a count must count to be in the ledger: projects, companies, investors, investment trips
+_LEDGER_COUNTED = re.compile(r"项目|企业|客商|招商")
+_LEDGER_UNITS = ("批次", "家")
+
+
+def _is_ledger_count(figure: Any) -> bool:
+    return figure.kind == "count" and (figure.unit in _LEDGER_UNITS or bool(_LEDGER_COUNTED.search(figure.counted)))
+
+
+def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
+    """The ledger entries of one paragraph, in the order of the text: ``kind`` (a target word
+    in the figure's clause makes it 目标, else the nearest kind word before it), ``amount_yuan``
+    or ``count`` (with ``counted``), ``zone`` (else ``zone`` as given), ``counterpart``,
+    ``sentence`` and its ``start``/``end`` in ``text``, and ``approximate`` (超过, 约, 近 …).
+
+    >>> [(e["kind"], e["amount_yuan"], e["count"], e["zone"]) for e in ledger_entries(
+    ...     "湘潭高新区新签约亿元以上项目10个，总投资额39亿元，新增在谈项目35个。")]
+    [('签约', None, 10.0, '湘潭高新区'), ('签约', 3900000000.0, None, '湘潭高新区'), ('在谈', None, 35.0, '湘潭高新区')]
+    """
+    from .quantities import figures
+    from .text import check_text
+
+    check_text(text)
+    zones = [f for f in figures(text) if f.kind == "zone"]
+    paragraph_zone = zones[0].text if zones else zone
+    entries = []
+    for sentence in _SENTENCE.finditer(text):
+        body = sentence.group()
+        counterpart = next((m.group(1) or m.group(2) for m in _COUNTERPART.finditer(body)), None)
+        for figure in figures(body):
+            is_money = figure.kind == "money" and figure.unit == "CNY" and figure.value
+            if not (is_money or _is_ledger_count(figure)):
+                continue
+            before = [m for m in _KIND_WORD.finditer(body, 0, figure.start)]
+            after = _KIND_WORD.search(body, figure.end)
+            word = before[-1].group() if before else after.group() if after else None
+            # a target word anywhere in the figure's clause makes it a target (力争引进…50个)
+            clause = _CLAUSE_START.split(body[: figure.start])[-1]
+            if any(_KIND_OF[m.group()] == "目标" for m in _KIND_WORD.finditer(clause)):
+                word = next(w for w in KINDS["目标"] if w in clause)
+            nearest_zone = [z for z in zones if z.start < sentence.start() + figure.start]
+            trips = figure.unit == "批次"  # investment trips: counted, but no deal of any kind
+            entries.append({
+                "kind": _KIND_OF[word] if word and not trips else "其他",
+                "amount_yuan": figure.value if is_money else None,
+                "count": None if is_money else figure.value,
+                "counted": None if is_money else (figure.counted or figure.unit),
+                "approximate": figure.approximate,
+                "zone": nearest_zone[-1].text if nearest_zone else paragraph_zone,
+                "counterpart": counterpart,
+                "figure": figure.text,
+                "sentence": body,
+                "start": sentence.start(),
+                "end": sentence.end(),
+            })
+    return entries
+
+
+def ledger(inputs: Any, *, model: Any = None) -> Any:
+    """The ledger of an archive (the inputs :func:`zonenlp.digest` takes): one row per
+    entry of every paragraph the model tags ``investment``, with ``source``, ``article``,
+    ``title``, ``date``, ``paragraph`` (its number in the article) and the fields of
+    :func:`ledger_entries`; a record's ``zone`` field is the zone of its entries that name none."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise MissingDependencyError('the ledger needs pandas: pip install "zonenlp[digest]"') from None
+    from .analysis import _shipped_tagger
+    from .archive import _articles, _sources, article_date
+    from .quantities import figures
+
+    model = model if model is not None else _shipped_tagger()[0]
+    rows = []
+    for source in _sources(inputs):
+        numbers: dict[str, int] = {}
+        for article, name, record in _articles(source):
+            numbers[name] = numbers.get(name, 0) + 1
+            if not article.paragraphs:
+                continue
+            date, _ = article_date(article, name, record.get("date"))
+            article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
+                                                       for f in figures(text) if f.kind == "zone"), None)
+            tags = model.tag(article.paragraphs, articles=[0] * len(article.paragraphs))
+            for number, (paragraph, tag) in enumerate(zip(article.paragraphs, tags), 1):
+                if "investment" not in tag["themes"]:
+                    continue
+                for entry in ledger_entries(paragraph, zone=article_zone):
+                    rows.append({"source": name, "article": numbers[name], "title": article.title, "date": date,
+                                 "paragraph": number, **entry})
+    columns = ["source", "article", "title", "date", "paragraph", "kind", "amount_yuan", "count", "counted",
+               "approximate", "zone", "counterpart", "figure", "sentence", "start", "end"]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,52 @@
+"""The investment ledger (zonenlp.investments): amounts and counts with their kind, zone, counterpart and sentence."""
+
+import pytest
+
+from zonenlp.investments import ledger_entries
+
+
+def _entries(text, **options):
+    return [(e["kind"], e["amount_yuan"], e["count"], e["zone"], e["counterpart"]) for e in ledger_entries(text, **options)]
+
+
+def test_each_figure_takes_the_kind_word_nearest_before_it():
+    text = "今年以来，苏州工业园区新签约项目28个，总投资300余亿元；新开工项目12个；全年力争引进亿元以上项目50个。"
+    assert _entries(text) == [
+        ("签约", None, 28.0, "苏州工业园区", None),
+        ("签约", 3.0e10, None, "苏州工业园区", None),
+        ("开工", None, 12.0, "苏州工业园区", None),
+        ("目标", None, 50.0, "苏州工业园区", None),
+    ]
+    assert ledger_entries(text)[1]["approximate"]  # 300余亿元
+
+
+def test_a_figure_takes_the_zone_named_nearest_before_it_and_the_counterpart_of_its_sentence():
+    text = "长沙经开区与三一集团签约，项目总投资20亿元。株洲高新区同日引进企业5家。"
+    assert _entries(text) == [("签约", 2.0e9, None, "长沙经开区", "三一集团"), ("落户", None, 5.0, "株洲高新区", None)]
+
+
+def test_the_sentence_and_its_span_are_the_texts_own():
+    text = "园区今年累计完成固定资产投资80亿元。下半年将举办招商推介会。"
+    entry, = ledger_entries(text, zone="某高新区")
+    assert entry["sentence"] == text[entry["start"] : entry["end"]] == "园区今年累计完成固定资产投资80亿元。"
+    assert (entry["kind"], entry["zone"]) == ("其他", "某高新区")  # no kind word; the zone given, none named
+
+
+def test_percentages_areas_people_and_trips_are_told_apart():
+    text = "湘潭高新区招商27批次，引进项目10个，占地104亩，增长12.5%，新增就业800人。"
+    assert [(e["kind"], e["count"], e["figure"]) for e in ledger_entries(text)] == [
+        ("其他", 27.0, "27批次"), ("落户", 10.0, "10个")]
+
+
+def test_the_seed_pages_ledger_for_xiangtan(shipped_model):
+    pytest.importorskip("pandas")
+    from conftest import SEED_PAGE
+
+    from zonenlp.investments import ledger
+
+    frame = ledger(SEED_PAGE, model=shipped_model)
+    xiangtan = frame[frame["zone"] == "湘潭高新区"]
+    signed = xiangtan[xiangtan["kind"] == "签约"]
+    assert signed["count"].dropna().tolist() == [10.0] and signed["amount_yuan"].dropna().tolist() == [3.9e9]
+    assert xiangtan[xiangtan["figure"] == "27批次"]["count"].tolist() == [27.0]
+    assert xiangtan[xiangtan["kind"] == "在谈"]["count"].tolist() == [35.0]
