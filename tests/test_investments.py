@@ -50,3 +50,9 @@ def test_the_seed_pages_ledger_for_xiangtan(shipped_model):
     assert signed["count"].dropna().tolist() == [10.0] and signed["amount_yuan"].dropna().tolist() == [3.9e9]
     assert xiangtan[xiangtan["figure"] == "27批次"]["count"].tolist() == [27.0]
     assert xiangtan[xiangtan["kind"] == "在谈"]["count"].tolist() == [35.0]
+
+
+def test_a_count_is_of_projects_named_right_after_it_not_of_a_word_further_on():
+    assert [e["count"] for e in ledger_entries("开发区另有智能网联汽车测试基地等6个项目集中开工，总投资42亿元。")
+            if e["count"] is not None] == [6.0]
+    assert ledger_entries("按照“四个一”机制打造全员招商格局。") == []

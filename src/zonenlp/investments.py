@@ -38,16 +38,20 @@ _COUNTERPART = re.compile(
 # what a count must count to be in the ledger: projects, companies, investors, investment trips
 _LEDGER_COUNTED = re.compile(r"项目|企业|客商|招商")
 _LEDGER_UNITS = ("批次", "家")
+_NOUN_AFTER = re.compile(r"[，。；、,;“”\"‘’（(]")  # where the noun phrase after a number ends
 
 
-def _is_ledger_count(figure: Any) -> bool:
-    return figure.kind == "count" and (figure.unit in _LEDGER_UNITS or bool(_LEDGER_COUNTED.search(figure.counted)))
+def _is_ledger_count(figure: Any, after: str) -> bool:
+    """Whether a count is of projects, companies, investors or trips: by what it counts, its
+    unit, or the noun right after it (6个项目, 3个高端装备项目)."""
+    return figure.kind == "count" and (figure.unit in _LEDGER_UNITS or bool(_LEDGER_COUNTED.search(figure.counted))
+                                       or bool(_LEDGER_COUNTED.search(_NOUN_AFTER.split(after, maxsplit=1)[0][:8])))
 
 
 def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
     """The ledger entries of one paragraph, in the order of the text: ``kind`` (a target word
     in the figure's clause makes it 目标, else the nearest kind word before it), ``amount_yuan``
-    or ``count`` (with ``counted``), ``zone`` (else ``zone`` as given), ``counterpart``,
+    or ``count`` (with ``counted``), ``zone`` (named in its sentence, else the paragraph's first, else ``zone`` as given), ``counterpart``,
     ``sentence`` and its ``start``/``end`` in ``text``, and ``approximate`` (超过, 约, 近 …).
 
     >>> [(e["kind"], e["amount_yuan"], e["count"], e["zone"]) for e in ledger_entries(
@@ -64,9 +68,10 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
     for sentence in _SENTENCE.finditer(text):
         body = sentence.group()
         counterpart = next((m.group(1) or m.group(2) for m in _COUNTERPART.finditer(body)), None)
+        named = [z for z in zones if sentence.start() <= z.start < sentence.end()]
         for figure in figures(body):
             is_money = figure.kind == "money" and figure.unit == "CNY" and figure.value
-            if not (is_money or _is_ledger_count(figure)):
+            if not (is_money or _is_ledger_count(figure, body[figure.end:])):
                 continue
             before = [m for m in _KIND_WORD.finditer(body, 0, figure.start)]
             after = _KIND_WORD.search(body, figure.end)
@@ -75,7 +80,9 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
             clause = _CLAUSE_START.split(body[: figure.start])[-1]
             if any(_KIND_OF[m.group()] == "目标" for m in _KIND_WORD.finditer(clause)):
                 word = next(w for w in KINDS["目标"] if w in clause)
-            nearest_zone = [z for z in zones if z.start < sentence.start() + figure.start]
+            # the zone named in the sentence (the nearest before the figure, else the first after
+            # it), else the one the paragraph is about (the first it names)
+            before_zone = [z for z in named if z.start < sentence.start() + figure.start]
             trips = figure.unit == "批次"  # investment trips: counted, but no deal of any kind
             entries.append({
                 "kind": _KIND_OF[word] if word and not trips else "其他",
@@ -83,7 +90,7 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
                 "count": None if is_money else figure.value,
                 "counted": None if is_money else (figure.counted or figure.unit),
                 "approximate": figure.approximate,
-                "zone": nearest_zone[-1].text if nearest_zone else paragraph_zone,
+                "zone": before_zone[-1].text if before_zone else named[0].text if named else paragraph_zone,
                 "counterpart": counterpart,
                 "figure": figure.text,
                 "sentence": body,
