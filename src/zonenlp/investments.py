@@ -26,7 +26,10 @@ KINDS = {
     "投产": ("投产", "竣工", "达产"),
     "签约": ("签约", "签订", "签署", "签下"),
     "落户": ("落户", "入驻", "引进", "落地", "招引"),
+    "其他": ("到位资金", "实际利用", "实际到位", "完成投资", "累计投资", "增资"),
 }
+#: A project's planned size, not a target: 计划总投资 of a project that starts or lands.
+_PLANNED_SIZE = re.compile(r"计划(?:总)?投资")
 _KIND_WORD = re.compile("|".join(sorted((w for words in KINDS.values() for w in words), key=len, reverse=True)))
 _KIND_OF = {word: kind for kind, words in KINDS.items() for word in words}
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
@@ -77,7 +80,7 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
             after = _KIND_WORD.search(body, figure.end)
             word = before[-1].group() if before else after.group() if after else None
             # a target word anywhere in the figure's clause makes it a target (力争引进…50个)
-            clause = _CLAUSE_START.split(body[: figure.start])[-1]
+            clause = _PLANNED_SIZE.sub("", _CLAUSE_START.split(body[: figure.start])[-1])
             if any(_KIND_OF[m.group()] == "目标" for m in _KIND_WORD.finditer(clause)):
                 word = next(w for w in KINDS["目标"] if w in clause)
             # the zone named in the sentence (the nearest before the figure, else the first after
