@@ -54,7 +54,7 @@ _PUNCT = re.compile(r"^[\W_]+$")
 # zone's name (湘潭 + 高新区 -> 湘潭高新区).
 ZONE_SUFFIXES = frozenset(
     """高新区 经开区 开发区 高新技术产业开发区 经济技术开发区 经济开发区 新区 自贸区 综保区 综合保税区 示范区
-    试验区 产业园 产业园区 工业园 工业园区 科技园 科学城 保税区 新城""".split()
+    试验区 产业园 产业园区 工业园 工业园区 科技园 科学城 保税区 新城 国家高新区 国家级高新区 国家级经开区 国家级新区""".split()
 )
 _ZONE_SUFFIX_TUPLE = tuple(ZONE_SUFFIXES)
 
