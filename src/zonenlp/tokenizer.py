@@ -59,13 +59,6 @@ ZONE_SUFFIXES = frozenset(
 _ZONE_SUFFIX_TUPLE = tuple(ZONE_SUFFIXES)
 
 
-@lru_cache(maxsize=1)
-def _cities() -> frozenset[str]:
-    """China's prefecture-level cities (resources/cities.txt): places even where jieba's dictionary tags them otherwise."""
-    text = _resource_text("cities.txt")
-    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())
-
-
 def is_zone_name(token: str) -> bool:
     """True for a zone's name (湘潭高新区), not for a bare zone word (高新区)."""
     return token.endswith(_ZONE_SUFFIX_TUPLE) and token not in ZONE_SUFFIXES
@@ -258,7 +251,8 @@ class Tokenizer:
     def _is_place(token: str) -> bool:
         # a known place, or a word that is not a common word of the dictionary
         # (支持, 推动 are; 清远, 浑南 are not): the name of a place before a zone word
-        return token in _word_set("places.txt") or token in _cities() or (
+        # cities.txt: the prefecture-level cities, places even where jieba tags them otherwise (嘉兴 nr, 合肥 n)
+        return token in _word_set("places.txt") or token in _word_set("cities.txt") or (
             2 <= len(token) <= 4
             and _CJK.match(token) is not None
             and token not in load_stopwords()
