@@ -292,11 +292,8 @@ class RecordReader:
         from .page import read_page
 
         name = file.name
-        if is_html(file) or is_pdf(file):
-            from .pdf import read_pdf
-            from .web import read_html
-
-            read = read_pdf if is_pdf(file) else read_html
+        read = _document_reader(file)
+        if read is not None:
             yield from self._paragraphs(name, lambda: read(file.read_bytes(), max_chars=self.max_chars))
             return
         try:
@@ -384,15 +381,32 @@ def paragraph_units(text: str, lines: bool) -> list[tuple[int | None, str | None
     return [(n, a.title, p) for n, a in enumerate(read_page(text), 1) for p in a.paragraphs]
 
 
+def _document_reader(path: str | Path) -> Callable[..., list[Any]] | None:
+    """The reader of a saved web page (:func:`zonenlp.web.read_html`) or a PDF
+    (:func:`zonenlp.pdf.read_pdf`), which take the file's bytes; ``None`` for a text page."""
+    if is_pdf(path):
+        from .pdf import read_pdf
+
+        return read_pdf
+    if is_html(path):
+        from .web import read_html
+
+        return read_html
+    return None
+
+
 def file_articles(source: str) -> list[Any]:
-    """The articles of ``source``: a URL's web page (:func:`zonenlp.fetch.read_url`), a saved
-    web page (:func:`is_html`) by :func:`zonenlp.web.read_html`, any other file (``-``:
-    standard input) as a text page by :func:`zonenlp.read_page`."""
-    if source != "-" and source.startswith(("http://", "https://")):
+    """The articles of ``source``: a URL's page (:func:`zonenlp.fetch.read_url`), a saved web
+    page or a PDF (:func:`is_html`, :func:`is_pdf`), any other file (``-``: standard input)
+    as a text page by :func:`zonenlp.read_page`."""
+    from .fetch import is_url
+
+    if is_url(source):
         from .fetch import read_url
 
         return read_url(source)
-    if source == "-" or not (is_html(source) or is_pdf(source)):
+    read = _document_reader(source)
+    if read is None:
         from .page import read_page
 
         return read_page(read_text(source))
@@ -400,18 +414,14 @@ def file_articles(source: str) -> list[Any]:
         data = Path(source).read_bytes()
     except OSError as exc:
         raise InputValueError(f"cannot read {source}: {exc.strerror}") from None
-    if is_pdf(source):
-        from .pdf import read_pdf
-
-        return read_pdf(data)
-    from .web import read_html
-
-    return read_html(data)
+    return read(data)
 
 
 def file_units(source: str, lines: bool) -> list[tuple[int | None, str | None, str]]:
-    """:func:`paragraph_units` of the file ``source`` (``-``: standard input); a saved web page
-    is read by :func:`file_articles`, whatever ``lines`` says."""
-    if lines and (source == "-" or not (is_html(source) or is_pdf(source) or source.startswith(("http://", "https://")))):
+    """:func:`paragraph_units` of the file ``source`` (``-``: standard input); a URL, a saved
+    web page or a PDF is read by :func:`file_articles`, whatever ``lines`` says."""
+    from .fetch import is_url
+
+    if lines and not is_url(source) and _document_reader(source) is None:
         return paragraph_units(read_text(source), lines)
     return [(n, a.title, p) for n, a in enumerate(file_articles(source), 1) for p in a.paragraphs]
