@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import InputValueError, MissingDependencyError
 from .page import Article
 
-__all__ = ["digest", "article_date"]
+__all__ = ["digest", "article_date", "archive_articles", "pandas_for"]
 
 # a date in a file or URL name: 2024-03-29, 2024_03_29, 20240329
 _NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -79,10 +80,11 @@ def _sources(inputs: str | Path | Iterable[str | Path]) -> list[str]:
 
 def _articles(source: str) -> Iterable[tuple[Article, str, dict[str, Any]]]:
     """``(article, name, record fields)`` of each article of one source."""
+    from .fetch import is_url
     from .readers import file_articles
     from .text import split_paragraphs
 
-    if source.endswith(".jsonl") and not source.startswith(("http://", "https://")):
+    if source.endswith(".jsonl") and not is_url(source):
         with open(source, encoding="utf-8-sig") as lines:
             for number, line in enumerate(lines, 1):
                 if not line.strip():
@@ -101,6 +103,25 @@ def _articles(source: str) -> Iterable[tuple[Article, str, dict[str, Any]]]:
         yield article, source, {}
 
 
+def archive_articles(inputs: str | Path | Iterable[str | Path]) -> Iterator[tuple[str, int, Article, dict[str, Any]]]:
+    """``(source name, article number in it, article, record fields)`` of every article of
+    ``inputs`` (as :func:`digest` takes them), in order: what the digest and the ledger read."""
+    for source in _sources(inputs):
+        numbers: Counter[str] = Counter()
+        for article, name, record in _articles(source):
+            numbers[name] += 1
+            yield name, numbers[name], article, record
+
+
+def pandas_for(what: str) -> Any:
+    """pandas, or an error naming the extra that brings it, for ``what`` needs it."""
+    try:
+        import pandas
+    except ImportError:
+        raise MissingDependencyError(f'{what} needs pandas: pip install "zonenlp[digest]"') from None
+    return pandas
+
+
 def digest(inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: int = 10) -> Any:
     """One row per article of ``inputs`` (pages, saved web pages, PDFs, folders of them,
     URLs, JSON Lines records with ``text`` and optional ``title``, ``date``, ``zone``,
@@ -113,33 +134,27 @@ def digest(inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: i
     ``paragraphs``, ``keywords`` (``k``), ``money_yuan`` (the money amounts it names, in
     yuan) and ``project_counts`` (the numbers of projects it names).
     """
-    try:
-        import pandas as pd
-    except ImportError:
-        raise MissingDependencyError('digest needs pandas: pip install "zonenlp[digest]"') from None
+    pd = pandas_for("digest")
     from .analysis import _shipped_tagger, analyze
 
     model = model if model is not None else _shipped_tagger()[0]
     labels = model.classes_.tolist()
     rows = []
-    for source in _sources(inputs):
-        numbers: dict[str, int] = {}
-        for article, name, record in _articles(source):
-            numbers[name] = numbers.get(name, 0) + 1
-            date, date_from = article_date(article, name, record.get("date"))
-            analysis, = analyze([article], model, k=max(1, k // 2)) if article.paragraphs else [None]
-            figures = [f for p in (analysis.paragraphs if analysis else []) for f in p.figures]
-            zones = ([record["zone"]] if record.get("zone") else []) + (analysis.zones if analysis else [])
-            rows.append({
-                "source": name, "article": numbers[name], "title": article.title, "date": date, "date_from": date_from,
-                "zones": list(dict.fromkeys(zones)),
-                "themes": analysis.themes if analysis else [],
-                **{f"share_{label}": (analysis.theme_shares[label] if analysis else 0.0) for label in labels},
-                "paragraphs": len(article.paragraphs),
-                "keywords": [term for term, _ in analysis.keywords][:k] if analysis else [],
-                "money_yuan": [f.value for f in figures if f.kind == "money" and f.unit == "CNY" and f.value],
-                "project_counts": [f.value for f in figures if f.kind == "count" and "项目" in f.counted],
-            })
+    for name, number, article, record in archive_articles(inputs):
+        date, date_from = article_date(article, name, record.get("date"))
+        analysis, = analyze([article], model, k=max(1, k // 2)) if article.paragraphs else [None]
+        figures = [f for p in (analysis.paragraphs if analysis else []) for f in p.figures]
+        zones = ([record["zone"]] if record.get("zone") else []) + (analysis.zones if analysis else [])
+        rows.append({
+            "source": name, "article": number, "title": article.title, "date": date, "date_from": date_from,
+            "zones": list(dict.fromkeys(zones)),
+            "themes": analysis.themes if analysis else [],
+            **{f"share_{label}": (analysis.theme_shares[label] if analysis else 0.0) for label in labels},
+            "paragraphs": len(article.paragraphs),
+            "keywords": [term for term, _ in analysis.keywords][:k] if analysis else [],
+            "money_yuan": [f.value for f in figures if f.kind == "money" and f.unit == "CNY" and f.value],
+            "project_counts": [f.value for f in figures if f.kind == "count" and "项目" in f.counted],
+        })
     columns = ["source", "article", "title", "date", "date_from", "zones", "themes",
                *(f"share_{label}" for label in labels), "paragraphs", "keywords", "money_yuan", "project_counts"]
     return pd.DataFrame(rows, columns=columns)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import MissingDependencyError
 
 __all__ = ["ledger", "ledger_entries", "KINDS"]
 
@@ -108,32 +107,26 @@ def ledger(inputs: Any, *, model: Any = None) -> Any:
     entry of every paragraph the model tags ``investment``, with ``source``, ``article``,
     ``title``, ``date``, ``paragraph`` (its number in the article) and the fields of
     :func:`ledger_entries`; a record's ``zone`` field is the zone of its entries that name none."""
-    try:
-        import pandas as pd
-    except ImportError:
-        raise MissingDependencyError('the ledger needs pandas: pip install "zonenlp[digest]"') from None
     from .analysis import _shipped_tagger
-    from .archive import _articles, _sources, article_date
+    from .archive import archive_articles, article_date, pandas_for
     from .quantities import figures
 
+    pd = pandas_for("the ledger")
     model = model if model is not None else _shipped_tagger()[0]
     rows = []
-    for source in _sources(inputs):
-        numbers: dict[str, int] = {}
-        for article, name, record in _articles(source):
-            numbers[name] = numbers.get(name, 0) + 1
-            if not article.paragraphs:
+    for name, number, article, record in archive_articles(inputs):
+        if not article.paragraphs:
+            continue
+        date, _ = article_date(article, name, record.get("date"))
+        article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
+                                                   for f in figures(text) if f.kind == "zone"), None)
+        tags = model.tag(article.paragraphs, articles=[0] * len(article.paragraphs))
+        for paragraph_number, (paragraph, tag) in enumerate(zip(article.paragraphs, tags), 1):
+            if "investment" not in tag["themes"]:
                 continue
-            date, _ = article_date(article, name, record.get("date"))
-            article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
-                                                       for f in figures(text) if f.kind == "zone"), None)
-            tags = model.tag(article.paragraphs, articles=[0] * len(article.paragraphs))
-            for number, (paragraph, tag) in enumerate(zip(article.paragraphs, tags), 1):
-                if "investment" not in tag["themes"]:
-                    continue
-                for entry in ledger_entries(paragraph, zone=article_zone):
-                    rows.append({"source": name, "article": numbers[name], "title": article.title, "date": date,
-                                 "paragraph": number, **entry})
+            for entry in ledger_entries(paragraph, zone=article_zone):
+                rows.append({"source": name, "article": number, "title": article.title, "date": date,
+                             "paragraph": paragraph_number, **entry})
     columns = ["source", "article", "title", "date", "paragraph", "kind", "amount_yuan", "count", "counted",
                "approximate", "zone", "counterpart", "figure", "sentence", "start", "end"]
     return pd.DataFrame(rows, columns=columns)
