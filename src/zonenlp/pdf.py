@@ -191,12 +191,11 @@ def read_pdf(source: str | Path | bytes, *, max_chars: int | None = DEFAULT_MAX_
     try:
         with pdfplumber.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source) as pdf:
             pages = [_runs(page) for page in pdf.pages]
-    except (PDFEncryptionError, PDFPasswordIncorrect):
-        raise InputValueError(f"{name} is encrypted; save an unprotected copy to read it") from None
     except FileNotFoundError:
         raise InputValueError(f"no such file: {name}") from None
     except Exception as exc:  # pdfminer's parse errors share no base class
-        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+        message = str(exc).lower()
+        if isinstance(exc, (PDFEncryptionError, PDFPasswordIncorrect)) or "encrypt" in message or "password" in message:
             raise InputValueError(f"{name} is encrypted; save an unprotected copy to read it") from None
         raise InputValueError(f"{name} is not a readable PDF: {type(exc).__name__}: {exc}") from None
     if not any(pages):

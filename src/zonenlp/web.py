@@ -181,11 +181,12 @@ def read_html(html: str | bytes, url: str | None = None, *, max_chars: int | Non
     tree = trafilatura.utils.load_html(html)
     if tree is None:
         return []
+    # the headline and the printed date are read before extraction, which prunes the tree
     title_element = tree.find(".//title")
-    # before extraction, which prunes the tree
     headline = _headline(tree, title_element.text_content() if title_element is not None else None)
     body = tree.find(".//body")
-    page_text = " ".join((body if body is not None else tree).text_content().split())
+    page_text = lambda: " ".join((body if body is not None else tree).text_content().split())  # noqa: E731
+    date = _structured_date(html) or _printed_date(page_text(), headline)
     document = trafilatura.bare_extraction(
         _paragraphs_marked(tree), url=url, with_metadata=True, include_comments=False, include_tables=False,
         deduplicate=False,
@@ -197,6 +198,6 @@ def read_html(html: str | bytes, url: str | None = None, *, max_chars: int | Non
     # the page rules find captions, credits and bylines; the blocks are whole paragraphs, all one article's
     article = read_article(
         lines, max_chars=max_chars, title=headline or document.title, url=url,
-        date=_structured_date(html) or _printed_date(page_text, headline) or document.date,
+        date=date or document.date,
     )
     return [article] if article.paragraphs else []
