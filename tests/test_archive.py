@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("pandas")
 
 from zonenlp import InputValueError, MissingDependencyError  # noqa: E402
-from zonenlp.archive import article_date, digest  # noqa: E402
+from zonenlp.archive import article_date, digest, read_archive  # noqa: E402
 from zonenlp.page import Article  # noqa: E402
 
 from conftest import SEED_PAGE  # noqa: E402
@@ -58,11 +58,32 @@ def test_a_folder_is_read_in_name_order(tmp_path, shipped_model):
     assert frame["date"].tolist()[0] == "2024-01-05"
 
 
-def test_a_broken_record_is_named(tmp_path, shipped_model):
+def test_a_record_or_page_that_cannot_be_read_is_a_row_with_its_error_and_in_the_summary(tmp_path, shipped_model):
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "园区"}\n{"title": "no text"}\n', encoding="utf-8")
-    with pytest.raises(InputValueError, match='bad.jsonl: line 2 has no "text"'):
-        digest(bad, model=shipped_model)
+    bad.write_text('{"text": "园区签约项目5个。"}\n{"title": "no text"}\nnot json\n', encoding="utf-8")
+    archive = read_archive([bad, tmp_path / "missing.txt"], model=shipped_model)
+    frame = archive.digest
+    assert len(frame) == 4  # the record read, the two lines that are not records, the missing page
+    assert frame["error"].isna().tolist() == [True, False, False, False]
+    assert frame["error"].iloc[1] == 'line 2 has no "text" string' and frame["source"].iloc[1].endswith("bad.jsonl:2")
+    assert frame["error"].iloc[2].startswith("line 3 is not valid JSON")
+    assert "missing.txt" in frame["error"].iloc[3]
+    summary = archive.summary
+    assert (summary.sources, summary.articles, len(summary.failed)) == (2, 1, 3)
+    assert "3 failed" in str(summary) and "line 2 has no" in str(summary)
+
+
+def test_two_processes_give_the_same_digest_and_ledger_as_one(tmp_path, shipped_model):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    text = SEED_PAGE.read_text(encoding="utf-8")
+    for n in range(6):
+        (pages / f"page-2024-0{n + 1}-01.txt").write_text(text, encoding="utf-8")
+    one = read_archive(pages, model=shipped_model)
+    two = read_archive(pages, model=shipped_model, n_jobs=2)
+    assert len(one.digest) == 36 and len(one.ledger) >= 6 * 4
+    assert one.digest.equals(two.digest) and one.ledger.equals(two.ledger)
+    assert str(one.summary).split(";")[0] == str(two.summary).split(";")[0]
 
 
 def test_without_pandas_the_error_names_the_install_command(monkeypatch):

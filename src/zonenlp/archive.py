@@ -1,10 +1,12 @@
-"""A digest of an archive: one row per article — where and when, which zones, how much of each theme, its keywords and figures.
+"""A digest of an archive: one row per article — where and when, which zones, how much of each theme, its keywords and figures — and its investment ledger.
 
-:func:`digest` reads text pages, saved web pages, PDFs, folders of them, URLs, and JSON
-Lines records (one article each), analyses every article as :func:`zonenlp.analyze` does,
-and returns a pandas DataFrame an analyst can group by month and zone. An article whose
-date cannot be found keeps an empty date (``date_from`` says ``"unknown"``): it is never
-dropped.
+:func:`read_archive` reads text pages, saved web pages, PDFs, folders of them, URLs, and
+JSON Lines records (one article each), analyses every article as :func:`zonenlp.analyze`
+does, on ``n_jobs`` processes, and returns both pandas DataFrames an analyst works with:
+:func:`digest`'s (one row per article) and :func:`zonenlp.ledger`'s (one row per investment
+figure). An article whose date cannot be found keeps an empty date (``date_from`` says
+``"unknown"``), and a page or record that cannot be read becomes a row with its ``error``:
+neither is ever dropped.
 
 Needs pandas: ``pip install "zonenlp[digest]"``.
 """
@@ -13,18 +15,29 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputValueError, MissingDependencyError
+from .errors import MissingDependencyError, ZonenlpError
 from .page import Article
 
-__all__ = ["digest", "article_date", "archive_articles", "pandas_for"]
+__all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date", "archive_sources", "pandas_for",
+           "DIGEST_COLUMNS", "LEDGER_COLUMNS"]
 
 # a date in a file or URL name: 2024-03-29, 2024_03_29, 20240329
 _NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+#: Records of a JSON Lines file sent to a worker at a time.
+RECORDS_PER_ITEM = 64
+#: The digest's columns, with ``share_<theme>`` for each theme of the model in place of ``*``.
+DIGEST_COLUMNS = ("source", "article", "title", "date", "date_from", "zones", "themes", "*", "paragraphs",
+                  "keywords", "money_yuan", "project_counts", "url", "error")
+#: The ledger's columns: where the entry came from, then :func:`zonenlp.investments.ledger_entries`'s fields.
+LEDGER_COLUMNS = ("source", "article", "title", "date", "paragraph", "kind", "amount_yuan", "count", "counted",
+                  "approximate", "zone", "counterpart", "figure", "sentence", "start", "end", "url")
 
 
 def _full(figure: Any, year: int | None) -> str | None:
@@ -64,7 +77,7 @@ def article_date(article: Article, name: str = "", record_date: str | None = Non
     return None, "unknown"
 
 
-def _sources(inputs: str | Path | Iterable[str | Path]) -> list[str]:
+def archive_sources(inputs: str | Path | Iterable[str | Path]) -> list[str]:
     """Every page or record file the inputs name: folders opened (in name order), URLs kept."""
     from .readers import PAGE_SUFFIXES
 
@@ -78,41 +91,6 @@ def _sources(inputs: str | Path | Iterable[str | Path]) -> list[str]:
     return sources
 
 
-def _articles(source: str) -> Iterable[tuple[Article, str, dict[str, Any]]]:
-    """``(article, name, record fields)`` of each article of one source."""
-    from .fetch import is_url
-    from .readers import file_articles
-    from .text import split_paragraphs
-
-    if source.endswith(".jsonl") and not is_url(source):
-        with open(source, encoding="utf-8-sig") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputValueError(f"{source}: line {number} is not valid JSON: {exc.msg}") from None
-                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                    raise InputValueError(f"{source}: line {number} has no \"text\" string")
-                article = Article(title=record.get("title"), paragraphs=split_paragraphs(record["text"]),
-                                  url=record.get("url"))
-                yield article, str(record.get("source") or record.get("url") or f"{source}:{number}"), record
-        return
-    for article in file_articles(source):
-        yield article, source, {}
-
-
-def archive_articles(inputs: str | Path | Iterable[str | Path]) -> Iterator[tuple[str, int, Article, dict[str, Any]]]:
-    """``(source name, article number in it, article, record fields)`` of every article of
-    ``inputs`` (as :func:`digest` takes them), in order: what the digest and the ledger read."""
-    for source in _sources(inputs):
-        numbers: Counter[str] = Counter()
-        for article, name, record in _articles(source):
-            numbers[name] += 1
-            yield name, numbers[name], article, record
-
-
 def pandas_for(what: str) -> Any:
     """pandas, or an error naming the extra that brings it, for ``what`` needs it."""
     try:
@@ -122,30 +100,111 @@ def pandas_for(what: str) -> Any:
     return pandas
 
 
-def digest(inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: int = 10) -> Any:
-    """One row per article of ``inputs`` (pages, saved web pages, PDFs, folders of them,
-    URLs, JSON Lines records with ``text`` and optional ``title``, ``date``, ``zone``,
-    ``source``/``url``), as a ``pandas.DataFrame`` with the columns:
+# What the workers are sent: a file to read, or articles already read here (records of a
+# JSON Lines file, pages fetched from URLs at one pace per host), as (name, number, article, record).
+_Item = tuple[str, Any]
 
-    ``source``, ``article`` (its number in the source), ``title``, ``date`` (``YYYY-MM-DD``
-    or empty), ``date_from`` (see :func:`article_date`), ``zones`` (the zones it names,
-    most named first; a record's ``zone`` field first), ``themes`` (those of at least a
-    third of its paragraphs), ``share_<theme>`` for every theme of ``model``,
-    ``paragraphs``, ``keywords`` (``k``), ``money_yuan`` (the money amounts it names, in
-    yuan) and ``project_counts`` (the numbers of projects it names).
-    """
-    pd = pandas_for("digest")
-    from .analysis import _shipped_tagger, analyze
 
-    model = model if model is not None else _shipped_tagger()[0]
+def _record(source: str, number: int, line: str) -> tuple[str, Article, dict[str, Any]] | str:
+    """``(name, article, record)`` of one JSON Lines record, or why it cannot be read."""
+    from .text import split_paragraphs
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"line {number} is not valid JSON: {exc.msg}"
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return f'line {number} has no "text" string'
+    article = Article(title=record.get("title"), paragraphs=split_paragraphs(record["text"]), url=record.get("url"))
+    return str(record.get("source") or record.get("url") or f"{source}:{number}"), article, record
+
+
+def _items(sources: list[str], fetcher: Any) -> Iterator[_Item]:
+    """The work of ``sources``: a file each, records :data:`RECORDS_PER_ITEM` at a time, a URL
+    read here; a source's last item is followed by ``("done", None)``, for the progress bar."""
+    from .fetch import is_url, read_url
+
+    for source in sources:
+        if is_url(source):
+            try:
+                yield "articles", [(source, n, a, {}) for n, a in enumerate(read_url(source, fetcher=fetcher), 1)]
+            except ZonenlpError as exc:
+                yield "failed", (source, str(exc))
+        elif source.endswith(".jsonl"):
+            yield from _record_items(source)
+        else:
+            yield "file", source
+        yield "done", None
+
+
+def _record_items(source: str) -> Iterator[_Item]:
+    """The records of the JSON Lines file ``source`` as items; a line that is no record is
+    one with its ``error``, a file that cannot be read a failed item."""
+    numbers: Counter[str] = Counter()
+    batch: list[Any] = []
+    try:
+        with open(source, encoding="utf-8-sig") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                read = _record(source, number, line)
+                if isinstance(read, str):
+                    batch.append((f"{source}:{number}", 1, None, {"error": read}))
+                else:
+                    name, article, record = read
+                    numbers[name] += 1
+                    batch.append((name, numbers[name], article, record))
+                if len(batch) == RECORDS_PER_ITEM:
+                    yield "articles", batch
+                    batch = []
+    except (OSError, UnicodeDecodeError) as exc:
+        yield "failed", (source, f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}")
+    if batch:
+        yield "articles", batch
+
+
+def _ledger_rows(name: str, number: int, article: Article, record: dict[str, Any], date: str | None,
+                 tags: list[list[str]]) -> list[dict[str, Any]]:
+    """The ledger rows of one article, from the paragraphs tagged ``investment``; a record's
+    ``zone`` field, else the first zone the article names, is the zone of entries that name none."""
+    from .investments import ledger_entries
+    from .quantities import figures
+
+    article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
+                                               for f in figures(text) if f.kind == "zone"), None)
+    return [{"source": name, "article": number, "title": article.title, "date": date, "paragraph": n,
+             **entry, "url": article.url}
+            for n, (paragraph, themes) in enumerate(zip(article.paragraphs, tags), 1) if "investment" in themes
+            for entry in ledger_entries(paragraph, zone=article_zone)]
+
+
+def _analysed(model: Any, item: _Item, k: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """``(digest row, ledger rows)`` of each article of one item: what a worker does."""
+    from .analysis import analyze
+    from .readers import file_articles
+
+    what, payload = item
+    if what == "failed":
+        return [(_error_row(*payload), [])]
+    if what == "file":
+        try:
+            payload = [(payload, n, a, {}) for n, a in enumerate(file_articles(payload), 1)]
+        except ZonenlpError as exc:
+            return [(_error_row(payload, str(exc)), [])]
+    readable = [(name, number, a, r) for name, number, a, r in payload if a is not None and a.paragraphs]
+    analyses = iter(analyze([a for _, _, a, _ in readable], model, k=max(1, k // 2)) if readable else [])
     labels = model.classes_.tolist()
-    rows = []
-    for name, number, article, record in archive_articles(inputs):
+    out = []
+    for name, number, article, record in payload:
+        if article is None:
+            out.append((_error_row(name, record["error"]), []))
+            continue
         date, date_from = article_date(article, name, record.get("date"))
-        analysis, = analyze([article], model, k=max(1, k // 2)) if article.paragraphs else [None]
-        figures = [f for p in (analysis.paragraphs if analysis else []) for f in p.figures]
+        analysis = next(analyses) if article.paragraphs else None
+        tagged = analysis.paragraphs if analysis else []
+        figures = [f for p in tagged for f in p.figures]
         zones = ([record["zone"]] if record.get("zone") else []) + (analysis.zones if analysis else [])
-        rows.append({
+        row = {
             "source": name, "article": number, "title": article.title, "date": date, "date_from": date_from,
             "zones": list(dict.fromkeys(zones)),
             "themes": analysis.themes if analysis else [],
@@ -154,7 +213,112 @@ def digest(inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: i
             "keywords": [term for term, _ in analysis.keywords][:k] if analysis else [],
             "money_yuan": [f.value for f in figures if f.kind == "money" and f.unit == "CNY" and f.value],
             "project_counts": [f.value for f in figures if f.kind == "count" and "项目" in f.counted],
-        })
-    columns = ["source", "article", "title", "date", "date_from", "zones", "themes",
-               *(f"share_{label}" for label in labels), "paragraphs", "keywords", "money_yuan", "project_counts"]
-    return pd.DataFrame(rows, columns=columns)
+            "url": article.url, "error": None,
+        }
+        out.append((row, _ledger_rows(name, number, article, record, date, [p.themes for p in tagged])))
+    return out
+
+
+def _error_row(source: str, error: str) -> dict[str, Any]:
+    return {"source": source, "date_from": "unknown", "zones": [], "themes": [], "paragraphs": 0, "keywords": [],
+            "money_yuan": [], "project_counts": [], "error": error}
+
+
+@dataclass
+class ArchiveSummary:
+    """What :func:`read_archive` read: sources, articles and paragraphs, articles with no date
+    found, and the sources or records that failed with why (``failed``: ``(name, reason)``)."""
+
+    sources: int = 0
+    articles: int = 0
+    paragraphs: int = 0
+    undated: int = 0
+    ledger_entries: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        failed = "".join(f"\n  failed: {name}: {why}" for name, why in self.failed[:10])
+        more = f"\n  … and {len(self.failed) - 10:,} more" if len(self.failed) > 10 else ""
+        return (f"read {self.sources:,} sources: {self.articles:,} articles ({self.undated:,} with no date found, "
+                f"kept as 'date unknown'), {self.paragraphs:,} paragraphs, {self.ledger_entries:,} ledger entries, "
+                f"{len(self.failed):,} failed; {self.seconds:,.1f} s{failed}{more}")
+
+
+@dataclass
+class Archive:
+    """The digest (:func:`digest`'s frame), the ledger (:func:`zonenlp.ledger`'s) and the summary of one read."""
+
+    digest: Any
+    ledger: Any
+    summary: ArchiveSummary
+
+
+def read_archive(
+    inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: int = 10, n_jobs: int | None = None,
+    cache: str | Path | None = None, progress: bool = False,
+) -> Archive:
+    """Read every article of ``inputs`` once, on ``n_jobs`` processes, into the digest, the
+    ledger and a summary (an :class:`Archive`).
+
+    ``inputs`` are pages (``.txt``), saved web pages, PDFs, folders of them, URLs (fetched here,
+    one request a second per host, kept in ``cache`` if given) and JSON Lines records with
+    ``text`` and optional ``title``, ``date``, ``zone``, ``source``/``url``. A source or record
+    that cannot be read is a digest row with its ``error`` and is listed in the summary.
+    ``progress`` shows a bar of the sources done on standard error. Memory holds the rows and
+    a few items in flight, never the archive's text.
+    """
+    pd = pandas_for("the digest")
+    from .analysis import _shipped_tagger
+    from .display import progress_bar
+    from .fetch import Fetcher
+    from .workers import map_in_order, resolve_jobs
+
+    model = model if model is not None else _shipped_tagger()[0]
+    started = time.perf_counter()
+    sources = archive_sources(inputs)
+    summary = ArchiveSummary(sources=len(sources))
+    fetcher = Fetcher(cache=cache)
+    rows: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    jobs = ((item, k) for item in _items(sources, fetcher))
+    with progress_bar(total=len(sources), unit="source", desc="digest", show=progress) as bar:
+        for results in map_in_order(model, _work, jobs, resolve_jobs(n_jobs)):
+            if results is None:  # a source done
+                bar.update(1)
+                continue
+            for row, ledger_rows in results:
+                rows.append(row)
+                entries += ledger_rows
+                if row["error"] is not None:
+                    summary.failed.append((row["source"], row["error"]))
+                else:
+                    summary.articles += 1
+                    summary.paragraphs += row["paragraphs"]
+                    summary.undated += row["date"] is None
+    summary.ledger_entries = len(entries)
+    summary.seconds = time.perf_counter() - started
+    labels = model.classes_.tolist()
+    columns = [c for name in DIGEST_COLUMNS for c in ([f"share_{t}" for t in labels] if name == "*" else [name])]
+    return Archive(pd.DataFrame(rows, columns=columns), pd.DataFrame(entries, columns=list(LEDGER_COLUMNS)), summary)
+
+
+def _work(model: Any, job: tuple[_Item, int]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]] | None:
+    """:func:`_analysed` of one item, ``None`` for the mark that a source is done."""
+    return None if job[0][0] == "done" else _analysed(model, *job)
+
+
+def digest(inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: int = 10,
+           n_jobs: int | None = None, progress: bool = False) -> Any:
+    """One row per article of ``inputs`` (as :func:`read_archive` takes them), as a
+    ``pandas.DataFrame`` with the columns:
+
+    ``source``, ``article`` (its number in the source), ``title``, ``date`` (``YYYY-MM-DD``
+    or empty), ``date_from`` (see :func:`article_date`), ``zones`` (the zones it names,
+    most named first; a record's ``zone`` field first), ``themes`` (those of at least a
+    fifth of its paragraphs), ``share_<theme>`` for every theme of ``model``,
+    ``paragraphs``, ``keywords`` (``k``), ``money_yuan`` (the money amounts it names, in
+    yuan), ``project_counts`` (the numbers of projects it names), ``url`` and ``error``
+    (why a source or record could not be read, else empty).
+    """
+    return read_archive(inputs, model=model, k=k, n_jobs=n_jobs, progress=progress).digest

@@ -102,31 +102,13 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
     return entries
 
 
-def ledger(inputs: Any, *, model: Any = None) -> Any:
-    """The ledger of an archive (the inputs :func:`zonenlp.digest` takes): one row per
-    entry of every paragraph the model tags ``investment``, with ``source``, ``article``,
-    ``title``, ``date``, ``paragraph`` (its number in the article) and the fields of
-    :func:`ledger_entries`; a record's ``zone`` field is the zone of its entries that name none."""
-    from .analysis import _shipped_tagger
-    from .archive import archive_articles, article_date, pandas_for
-    from .quantities import figures
+def ledger(inputs: Any, *, model: Any = None, n_jobs: int | None = None, progress: bool = False) -> Any:
+    """The ledger of an archive (the inputs :func:`zonenlp.digest` takes), as a pandas
+    DataFrame: one row per entry of every paragraph the model tags ``investment``, with
+    ``source``, ``article``, ``title``, ``date``, ``paragraph`` (its number in the article),
+    the fields of :func:`ledger_entries` and the article's ``url``; a record's ``zone`` field
+    is the zone of its entries that name none. :func:`zonenlp.archive.read_archive` gives
+    it together with the digest, from one reading of the archive."""
+    from .archive import read_archive
 
-    pd = pandas_for("the ledger")
-    model = model if model is not None else _shipped_tagger()[0]
-    rows = []
-    for name, number, article, record in archive_articles(inputs):
-        if not article.paragraphs:
-            continue
-        date, _ = article_date(article, name, record.get("date"))
-        article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
-                                                   for f in figures(text) if f.kind == "zone"), None)
-        tags = model.tag(article.paragraphs, articles=[0] * len(article.paragraphs))
-        for paragraph_number, (paragraph, tag) in enumerate(zip(article.paragraphs, tags), 1):
-            if "investment" not in tag["themes"]:
-                continue
-            for entry in ledger_entries(paragraph, zone=article_zone):
-                rows.append({"source": name, "article": number, "title": article.title, "date": date,
-                             "paragraph": paragraph_number, **entry})
-    columns = ["source", "article", "title", "date", "paragraph", "kind", "amount_yuan", "count", "counted",
-               "approximate", "zone", "counterpart", "figure", "sentence", "start", "end"]
-    return pd.DataFrame(rows, columns=columns)
+    return read_archive(inputs, model=model, n_jobs=n_jobs, progress=progress).ledger
