@@ -30,6 +30,8 @@ __all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date"
 
 # a date in a file or URL name: 2024-03-29, 2024_03_29, 20240329
 _NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
+# a date printed with digits only in a date line: 2024-05-16, 2024/5/16, 2024.05.16
+_PRINTED_DATE = re.compile(r"(?<!\d)(20\d{2})([-/.])(1[0-2]|0?[1-9])\2(3[01]|[12]\d|0?[1-9])(?!\d)")
 #: Records of a JSON Lines file sent to a worker at a time.
 RECORDS_PER_ITEM = 64
 #: The digest's columns, with ``share_<theme>`` for each theme of the model in place of ``*``.
@@ -51,8 +53,9 @@ def _full(figure: Any, year: int | None) -> str | None:
 
 def article_date(article: Article, name: str = "", record_date: str | None = None) -> tuple[str | None, str]:
     """The date of ``article`` and where it came from: the record's date field (``"record"``),
-    the page's own metadata (``"page"``), a full date in its headline or first paragraphs
-    (``"text"``; a 3月29日 without a year takes the year of the file's name), the file's or
+    the page's own metadata (``"page"``), a full date in its headline, the lines printed with
+    it (a date line under the headline) or its first paragraphs (``"text"``; a 3月29日 without
+    a year takes the year of the file's name), the file's or
     URL's name (``"name"``), else ``(None, "unknown")``.
 
     >>> article_date(Article(paragraphs=["3月29日，园区签约项目5个。"]), "daily-2024-04-01.txt")
@@ -68,10 +71,13 @@ def article_date(article: Article, name: str = "", record_date: str | None = Non
         return article.date, "page"
     named = _NAME_DATE.search(name)
     year = int(named.group(1)) if named else None
-    for text in [article.title or "", *article.paragraphs[:2]]:
+    for text in [article.title or "", *article.kickers, *article.paragraphs[:2]]:
         for figure in figures(text):
             if figure.kind == "date" and (date := _full(figure, year)) is not None:
                 return date, "text"
+        if printed := _PRINTED_DATE.search(text):
+            year_, _, month, day = printed.groups()
+            return f"{year_}-{int(month):02d}-{int(day):02d}", "text"
     if named:
         return "-".join(named.groups()), "name"
     return None, "unknown"
