@@ -86,6 +86,13 @@ def test_harder_page_of_our_own():
     assert third.authors == [] and third.captions == ["（西山区科协供图）"] and len(third.paragraphs) == 2
 
 
+@pytest.mark.parametrize("date_line", ["2024年1月2日", "2024-01-02  区政府网站", "2024年01月02日 来源：园区日报"])
+def test_a_date_line_under_a_headline_that_names_no_zone_is_not_the_headline(date_line):
+    article, = read_page(f"南通市政务服务“一网通办”提速\n\n{date_line}\n\n如皋经开区新签约项目12个。\n")
+    assert article.title == "南通市政务服务“一网通办”提速"
+    assert len(article.kickers) == 1 and article.kickers[0].startswith("2024")
+
+
 def test_plain_text_is_one_untitled_article():
     articles = read_page("园区举办科普讲座。\n\n学生们参观了实验室。")
     assert len(articles) == 1 and articles[0].title is None

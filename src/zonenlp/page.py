@@ -208,6 +208,10 @@ def _heading_blocks(lines: list[_Line]) -> list[_Line | list[_Line]]:
     return items
 
 
+# a line that opens with a date: 2024年1月2日, 2024-01-02, 2024/1/2
+_DATE_LINE = re.compile(r"20\d{2}(?:年\d{1,2}月\d{1,2}日|([-/.])\d{1,2}\1\d{1,2}(?!\d))")
+
+
 def _title_and_kickers(block: list[_Line]) -> tuple[str, list[str]]:
     texts: list[str] = []
     for line in block:  # 江阴高新区： + 创新“六位一体”科技招商模式 is one title
@@ -220,8 +224,10 @@ def _title_and_kickers(block: list[_Line]) -> tuple[str, list[str]]:
     from .quantities import figures
 
     zones = {t: [f.text for f in figures(t) if f.kind == "zone"] for t in texts}
-    # a line that is only a zone's name is a label over the headline, not the headline
-    candidates = [t for t in texts if not t.startswith(("——", "—")) and zones[t] != [t]] or texts
+    # a line that is only a zone's name is a label over the headline, not the headline; nor
+    # is a date line printed under it (2024年1月2日 来源：…)
+    candidates = [t for t in texts if not t.startswith(("——", "—")) and zones[t] != [t]
+                  and not _DATE_LINE.match(t)] or texts
     named = [t for t in candidates if zones[t]]
     title = named[0] if named else candidates[-1]
     return title, [t.lstrip("—") for t in texts if t is not title]
