@@ -122,3 +122,26 @@ def test_import_zonenlp_imports_neither_dask_nor_pandas():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     assert zonenlp.MissingDependencyError is MissingDependencyError
+
+
+def test_the_digest_on_a_cluster_is_the_local_digest(client, tmp_path, shipped_model):
+    from zonenlp.archive import read_archive
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    seed = (ROOT / "data" / "seed" / "page-2024-hitech-zones.txt").read_text(encoding="utf-8")
+    for n in range(3):
+        (pages / f"2024-0{n + 1}-15-page.txt").write_text(seed, encoding="utf-8")
+    (pages / "wire.jsonl").write_text("".join(json.dumps({"text": text, "date": f"2024-05-{n + 1:02d}"}, ensure_ascii=False)
+                                              + "\n" for n, text in enumerate(texts()[:9]) if isinstance(text, str)),
+                                      encoding="utf-8")
+    local = read_archive(pages, model=shipped_model)
+    remote = read_archive(pages, client=client)
+    assert len(local.digest) == 3 * 6 + 9 and (local.digest["paragraphs"] == 0).sum() == 1  # the empty record kept
+    assert len(local.ledger) >= 3 * 4
+    assert remote.digest.equals(local.digest) and remote.ledger.equals(local.ledger)
+    for engine in (["--engine", "dask", "--scheduler", client.scheduler.address], []):
+        assert main(["digest", str(pages), "-o", str(tmp_path / "d.html"), "--csv", str(tmp_path / ("csv" + "".join(engine[:1]))),
+                     "--quiet", *engine]) == 0
+    assert (tmp_path / "csv" / "ledger.csv").read_bytes() == (tmp_path / "csv--engine" / "ledger.csv").read_bytes()
+    assert (tmp_path / "csv" / "digest.csv").read_bytes() == (tmp_path / "csv--engine" / "digest.csv").read_bytes()

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -262,7 +263,7 @@ class Archive:
 
 def read_archive(
     inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: int = 10, n_jobs: int | None = None,
-    cache: str | Path | None = None, progress: bool = False,
+    cache: str | Path | None = None, progress: bool = False, client: Any = None,
 ) -> Archive:
     """Read every article of ``inputs`` once, on ``n_jobs`` processes, into the digest, the
     ledger and a summary (an :class:`Archive`).
@@ -273,6 +274,10 @@ def read_archive(
     that cannot be read is a digest row with its ``error`` and is listed in the summary.
     ``progress`` shows a bar of the sources done on standard error. Memory holds the rows and
     a few items in flight, never the archive's text.
+
+    With a Dask ``client`` (:func:`zonenlp.dask.connect`) the articles are analysed on its
+    cluster instead of ``n_jobs`` local processes, with the same result; ``model`` is then a
+    model file every worker can read, or ``None`` for the shipped model.
     """
     pd = pandas_for("the digest")
     from .analysis import _shipped_tagger
@@ -280,7 +285,15 @@ def read_archive(
     from .fetch import Fetcher
     from .workers import map_in_order, resolve_jobs
 
-    model = model if model is not None else _shipped_tagger()[0]
+    if client is not None:
+        from .dask import map_on_cluster
+        from .persistence import load
+
+        run = partial(map_on_cluster, client, model=model)
+        model = load(model)  # here only for its labels
+    else:
+        model = model if model is not None else _shipped_tagger()[0]
+        run = partial(map_in_order, model, n_jobs=resolve_jobs(n_jobs))
     started = time.perf_counter()
     sources = archive_sources(inputs)
     summary = ArchiveSummary(sources=len(sources))
@@ -289,7 +302,7 @@ def read_archive(
     entries: list[dict[str, Any]] = []
     jobs = ((item, k) for item in _items(sources, fetcher))
     with progress_bar(total=len(sources), unit="source", desc="digest", show=progress) as bar:
-        for results in map_in_order(model, _work, jobs, resolve_jobs(n_jobs)):
+        for results in run(_work, jobs):
             if results is None:  # a source done
                 bar.update(1)
                 continue

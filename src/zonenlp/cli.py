@@ -113,6 +113,32 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_digest(args: argparse.Namespace, out: TextIO) -> int:
+    from contextlib import nullcontext
+
+    from .archive import read_archive
+    from .dashboard import write_csv, write_dashboard
+    from .display import show_progress
+    from .persistence import load
+
+    if args.scheduler and args.engine != "dask":
+        raise ZonenlpError("--scheduler needs --engine dask")
+    if args.engine == "dask":
+        from .dask import connect
+    cluster = connect(args.scheduler, n_workers=args.jobs) if args.engine == "dask" else nullcontext()
+    try:
+        with cluster as client:
+            read = read_archive(args.inputs, model=args.model if client else load(args.model), k=args.k,
+                                n_jobs=args.jobs, cache=args.cache, client=client,
+                                progress=show_progress(quiet=args.quiet, force=args.progress))
+        write_dashboard(args.output, read.digest, read.ledger, title=args.title)
+        written = [str(args.output), *map(str, write_csv(args.csv, read.digest, read.ledger) if args.csv else [])]
+    except OSError as exc:  # an unwritable output
+        raise ZonenlpError(f"{exc.filename or 'digest'}: {exc.strerror or exc}") from None
+    print(f"zonenlp digest: {read.summary}\nwrote {', '.join(written)}", file=sys.stderr)
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     from .analysis import analyze
     from .persistence import load
@@ -253,6 +279,11 @@ _SHARED: dict[str, dict[str, Any]] = {
     "--format": dict(choices=FORMATS, default="table", help="output format (default: %(default)s)"),
     "-k": dict(type=int, metavar="N"),
     "--jobs": dict(type=int, metavar="N", help=_JOBS),
+    "--progress": dict(action="store_true", help="show the progress bar on stderr even when it is not a terminal"),
+    "--engine": dict(choices=("local", "dask"), default="local",
+                     help="local processes, or a Dask cluster (needs zonenlp[dask]) (default: %(default)s)"),
+    "--scheduler": dict(metavar="ADDRESS",
+                        help="address of a running Dask scheduler (default with --engine dask: a local cluster)"),
 }
 
 
@@ -340,12 +371,33 @@ def build_parser() -> argparse.ArgumentParser:
                        help="continue a killed job from OUT.part and OUT.checkpoint (same options); starts afresh if there are none")
     batch.add_argument("--force", action="store_true",
                        help="replace OUT if it exists (never when OUT is the input: that is always refused)")
-    batch.add_argument("--progress", action="store_true", help="show the progress bar on stderr even when it is not a terminal")
-    _add(batch, "--quiet")
-    batch.add_argument("--engine", choices=("local", "dask"), default="local",
-                       help="local processes, or a Dask cluster (needs zonenlp[dask]) (default: %(default)s)")
-    batch.add_argument("--scheduler", metavar="ADDRESS",
-                       help="address of a running Dask scheduler (default with --engine dask: a local cluster)")
+    _add(batch, "--progress", "--quiet", "--engine", "--scheduler")
+
+    digest = _command(
+        sub, "digest", _cmd_digest,
+        help="digest an archive into one offline HTML dashboard (and CSV files): themes by month and zone, the investment ledger",
+        description="Read every article of INPUTS (pages .txt, saved web pages .html, PDFs, folders of them, URLs, "
+        "JSON Lines records with text and optional title, date, zone, source/url), tag every paragraph, and write "
+        "one self-contained HTML dashboard that opens offline: theme share by month (per zone), the zones most "
+        "active per theme, investment announced by quarter, terms new or rising in the latest month, the investment "
+        "ledger as a sortable, filterable table with totals, and the articles linked to their sources. Dates come "
+        "from a record's date, the page's metadata, its date line or its file name; an article with none is counted "
+        "as 'date unknown', never dropped, and a page that cannot be read is listed with why. A summary goes to "
+        "standard error.",
+        epilog="examples:\n"
+        "  zonenlp digest archive/ -o digest.html --jobs 2\n"
+        "  zonenlp digest pages/ wire.jsonl -o digest.html --csv tables/    # also digest.csv and ledger.csv\n"
+        "  zonenlp digest https://example.org/news/a.html https://example.org/news/b.html -o digest.html --cache cache/\n"
+        "  zonenlp digest archive/ -o digest.html --engine dask --scheduler tcp://10.0.0.5:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    digest.add_argument("inputs", nargs="+", metavar="INPUT", help="a page, web page, PDF, folder, URL or .jsonl file")
+    digest.add_argument("-o", "--output", required=True, type=Path, metavar="HTML", help="where to write the dashboard")
+    digest.add_argument("--csv", type=Path, metavar="DIR", help="also write DIR/digest.csv (one row per article) and DIR/ledger.csv")
+    digest.add_argument("--title", default="zonenlp digest", help="the dashboard's title (default: %(default)s)")
+    digest.add_argument("--cache", type=Path, metavar="DIR", help="keep fetched URLs in DIR, so that a second run fetches nothing")
+    _add(digest, "-k", default=10, help="keywords per article (default: %(default)s)")
+    _add(digest, "--model", "--jobs", "--progress", "--quiet", "--engine", "--scheduler")
 
     report = _command(
         sub, "report", _cmd_report,

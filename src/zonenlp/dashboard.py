@@ -28,7 +28,7 @@ from typing import Any
 
 from .errors import MissingDependencyError
 
-__all__ = ["render_dashboard", "write_dashboard", "theme_share_by_month", "zones_by_theme", "rising_terms",
+__all__ = ["render_dashboard", "write_dashboard", "write_csv", "theme_share_by_month", "zones_by_theme", "rising_terms",
            "UNKNOWN_DATE", "UNKNOWN_ZONE"]
 
 #: The month, quarter or period of an article whose date was not found.
@@ -222,6 +222,19 @@ def write_dashboard(path: str | Path, digest: Any, ledger: Any, *, title: str = 
     path = Path(path)
     path.write_text(render_dashboard(digest, ledger, title=title), encoding="utf-8")
     return path
+
+
+def write_csv(folder: str | Path, digest: Any, ledger: Any) -> list[Path]:
+    """Write ``folder/digest.csv`` and ``folder/ledger.csv`` (UTF-8 with a BOM, which Excel
+    needs to read Chinese), a list in a cell written as its items joined by ``;``; return the paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in (("digest", digest), ("ledger", ledger)):
+        joined = frame.apply(lambda column: column.map(lambda v: ";".join(map(str, v)) if isinstance(v, list) else v))
+        joined.to_csv(path := folder / f"{name}.csv", index=False, encoding="utf-8-sig")
+        paths.append(path)
+    return paths
 
 
 _STYLE = """

@@ -30,7 +30,7 @@ from .errors import InputTypeError, InputValueError, MissingDependencyError
 from .records import frame_with_tags
 from .text import check_positive_int
 
-__all__ = ["tag_bag", "tag_frame", "tag_chunks", "connect"]
+__all__ = ["tag_bag", "tag_frame", "tag_chunks", "map_on_cluster", "connect"]
 
 # (model path, backend) -> (model, keyword extractor) in a worker; the lock keeps its threads from loading twice
 _MODELS: dict[tuple[str | None, str], tuple[Any, Any]] = {}
@@ -121,6 +121,30 @@ def tag_chunks(
     for chunk in chunks:
         bag = tag_bag(dask_bag.from_sequence(chunk, npartitions=1), model, k=k, figures=figures, backend=backend)
         pending.append(client.compute(bag))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _with_model(model: Any, item: Any, work: Callable[[Any, Any], Any], extractor: Any = None) -> Any:
+    return work(model, item)
+
+
+def map_on_cluster(
+    client: Any, work: Callable[[Any, Any], Any], items: Iterable[Any], model: str | Path | None = None, *,
+    backend: str = "auto",
+) -> Iterator[Any]:
+    """``work(model, item)`` for each item on the cluster of ``client``, in order, with the
+    model each worker loads once (``model``: a file every worker can read, ``None``: the
+    shipped model). At most two items per worker thread are in flight, so a stream of any
+    length takes bounded memory. This is ``zonenlp digest --engine dask``; ``work`` must be
+    a module-level function the workers can import."""
+    window = 2 * max(sum(client.nthreads().values()), 1)
+    path = _model_path(model)
+    pending: deque[Any] = deque()
+    for item in items:
+        pending.append(client.submit(_on_worker, item, _with_model, path, backend, work, pure=False))
         if len(pending) >= window:
             yield pending.popleft().result()
     while pending:
