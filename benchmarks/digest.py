@@ -53,6 +53,7 @@ def main() -> None:
                            check=True, capture_output=True)
             for jobs in ([2, 1] if size == max(args.sizes) or size == 2000 else [2]):
                 out = Path(tmp) / f"out-{size}-{jobs}"
+                out.mkdir()
                 result = run(archive, out, jobs)
                 rows.append((size, jobs, result))
                 print(f"{size:>6} pages --jobs {jobs}: {result['seconds']:.1f} s, tree {result['tree'] / 2**20:,.0f} MB",

@@ -107,9 +107,11 @@ def pandas_for(what: str) -> Any:
     return pandas
 
 
-# What the workers are sent: a file to read, or articles already read here (records of a
-# JSON Lines file, pages fetched from URLs at one pace per host), as (name, number, article, record).
-_Item = tuple[str, Any]
+# An article read, as the workers are sent it: (name, its number in the source, the article or
+# None when it could not be read, its record's fields or {"error": why}).
+_Entry = tuple[str, int, Any, dict[str, Any]]
+#: Pages a worker is sent at a time: enough that sending costs little beside reading them.
+FILES_PER_ITEM = 8
 
 
 def _record(source: str, number: int, line: str) -> tuple[str, Article, dict[str, Any]] | str:
@@ -126,29 +128,40 @@ def _record(source: str, number: int, line: str) -> tuple[str, Article, dict[str
     return str(record.get("source") or record.get("url") or f"{source}:{number}"), article, record
 
 
-def _items(sources: list[str], fetcher: Any) -> Iterator[_Item]:
-    """The work of ``sources``: a file each, records :data:`RECORDS_PER_ITEM` at a time, a URL
-    read here; a source's last item is followed by ``("done", None)``, for the progress bar."""
+def _items(sources: list[str], fetcher: Any) -> Iterator[tuple[list[str | _Entry], int]]:
+    """The work of ``sources``, in their order: lists of pages to read (their paths, up to
+    :data:`FILES_PER_ITEM`) or of articles read here (records of a JSON Lines file,
+    :data:`RECORDS_PER_ITEM` at a time; pages fetched from URLs, one pace per host), each with
+    the number of sources it completes, for the progress bar."""
     from .fetch import is_url, read_url
 
+    files: list[str | _Entry] = []
     for source in sources:
-        if is_url(source):
-            try:
-                yield "articles", [(source, n, a, {}) for n, a in enumerate(read_url(source, fetcher=fetcher), 1)]
-            except ZonenlpError as exc:
-                yield "failed", (source, str(exc))
-        elif source.endswith(".jsonl"):
+        if not is_url(source) and not source.endswith(".jsonl"):
+            files.append(source)
+            if len(files) == FILES_PER_ITEM:
+                yield files, len(files)
+                files = []
+            continue
+        if files:
+            yield files, len(files)
+            files = []
+        if source.endswith(".jsonl") and not is_url(source):
             yield from _record_items(source)
-        else:
-            yield "file", source
-        yield "done", None
+            continue
+        try:
+            yield [(source, n, a, {}) for n, a in enumerate(read_url(source, fetcher=fetcher), 1)], 1
+        except ZonenlpError as exc:
+            yield [(source, 1, None, {"error": str(exc)})], 1
+    if files:
+        yield files, len(files)
 
 
-def _record_items(source: str) -> Iterator[_Item]:
-    """The records of the JSON Lines file ``source`` as items; a line that is no record is
-    one with its ``error``, a file that cannot be read a failed item."""
+def _record_items(source: str) -> Iterator[tuple[list[str | _Entry], int]]:
+    """The records of the JSON Lines file ``source`` as items, the last one completing it; a
+    line that is no record, or a file that cannot be read, is an entry with its ``error``."""
     numbers: Counter[str] = Counter()
-    batch: list[Any] = []
+    batch: list[str | _Entry] = []
     try:
         with open(source, encoding="utf-8-sig") as lines:
             for number, line in enumerate(lines, 1):
@@ -162,12 +175,27 @@ def _record_items(source: str) -> Iterator[_Item]:
                     numbers[name] += 1
                     batch.append((name, numbers[name], article, record))
                 if len(batch) == RECORDS_PER_ITEM:
-                    yield "articles", batch
+                    yield batch, 0
                     batch = []
     except (OSError, UnicodeDecodeError) as exc:
-        yield "failed", (source, f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}")
-    if batch:
-        yield "articles", batch
+        batch.append((source, 1, None, {"error": f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}"}))
+    yield batch, 1
+
+
+def _entries(item: list[str | _Entry]) -> list[_Entry]:
+    """The articles of an item, its pages read (a page that cannot be read is an entry with its error)."""
+    from .readers import file_articles
+
+    out: list[_Entry] = []
+    for part in item:
+        if not isinstance(part, str):
+            out.append(part)
+            continue
+        try:
+            out += [(part, n, a, {}) for n, a in enumerate(file_articles(part), 1)]
+        except ZonenlpError as exc:
+            out.append((part, 1, None, {"error": str(exc)}))
+    return out
 
 
 def _ledger_rows(name: str, number: int, article: Article, record: dict[str, Any], date: str | None,
@@ -185,19 +213,11 @@ def _ledger_rows(name: str, number: int, article: Article, record: dict[str, Any
             for entry in ledger_entries(paragraph, zone=article_zone)]
 
 
-def _analysed(model: Any, item: _Item, k: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def _analysed(model: Any, item: list[str | _Entry], k: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """``(digest row, ledger rows)`` of each article of one item: what a worker does."""
     from .analysis import analyze
-    from .readers import file_articles
 
-    what, payload = item
-    if what == "failed":
-        return [(_error_row(*payload), [])]
-    if what == "file":
-        try:
-            payload = [(payload, n, a, {}) for n, a in enumerate(file_articles(payload), 1)]
-        except ZonenlpError as exc:
-            return [(_error_row(payload, str(exc)), [])]
+    payload = _entries(item)
     readable = [(name, number, a, r) for name, number, a, r in payload if a is not None and a.paragraphs]
     analyses = iter(analyze([a for _, _, a, _ in readable], model, k=max(1, k // 2)) if readable else [])
     labels = model.classes_.tolist()
@@ -300,12 +320,9 @@ def read_archive(
     fetcher = Fetcher(cache=cache)
     rows: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
-    jobs = ((item, k) for item in _items(sources, fetcher))
+    jobs = ((item, finished, k) for item, finished in _items(sources, fetcher))
     with progress_bar(total=len(sources), unit="source", desc="digest", show=progress) as bar:
-        for results in run(_work, jobs):
-            if results is None:  # a source done
-                bar.update(1)
-                continue
+        for finished, results in run(_work, jobs):
             for row, ledger_rows in results:
                 rows.append(row)
                 entries += ledger_rows
@@ -315,6 +332,7 @@ def read_archive(
                     summary.articles += 1
                     summary.paragraphs += row["paragraphs"]
                     summary.undated += row["date"] is None
+            bar.update(finished)
     summary.ledger_entries = len(entries)
     summary.seconds = time.perf_counter() - started
     labels = model.classes_.tolist()
@@ -322,9 +340,10 @@ def read_archive(
     return Archive(pd.DataFrame(rows, columns=columns), pd.DataFrame(entries, columns=list(LEDGER_COLUMNS)), summary)
 
 
-def _work(model: Any, job: tuple[_Item, int]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]] | None:
-    """:func:`_analysed` of one item, ``None`` for the mark that a source is done."""
-    return None if job[0][0] == "done" else _analysed(model, *job)
+def _work(model: Any, job: tuple[list[str | _Entry], int, int]) -> tuple[int, list[tuple[dict[str, Any], list[dict[str, Any]]]]]:
+    """The sources an item completes, and :func:`_analysed` of it."""
+    item, finished, k = job
+    return finished, _analysed(model, item, k)
 
 
 def digest(inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: int = 10,
