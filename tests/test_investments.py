@@ -56,3 +56,14 @@ def test_a_count_is_of_projects_named_right_after_it_not_of_a_word_further_on():
     assert [e["count"] for e in ledger_entries("开发区另有智能网联汽车测试基地等6个项目集中开工，总投资42亿元。")
             if e["count"] is not None] == [6.0]
     assert ledger_entries("按照“四个一”机制打造全员招商格局。") == []
+
+
+def test_a_count_is_of_the_projects_named_shortly_before_it_and_agreements_count():
+    text = "南湖高新区今年正在洽谈的项目还有9个，来自北京的企业落户14个，当天签署战略协议6项。"
+    assert [(e["kind"], e["count"], e["counted"]) for e in ledger_entries(text)] == [
+        ("在谈", 9.0, "项目"), ("落户", 14.0, "企业"), ("签约", 6.0, "当天签署战略协议")]
+
+
+def test_ordinals_phases_and_companies_visited_are_no_ledger_counts():
+    text = "西山开发区组织小分队拜访制造、物流企业30余家，引进的第3个项目为该企业三期项目。"
+    assert ledger_entries(text) == []

@@ -33,21 +33,41 @@ _KIND_WORD = re.compile("|".join(sorted((w for words in KINDS.values() for w in 
 _KIND_OF = {word: kind for kind, words in KINDS.items() for word in words}
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 _CLAUSE_START = re.compile(r"[，,、：:]")
+_PHRASE_START = re.compile(r"[，,：:]")
 # the other side of a deal: 与比亚迪签约, 同深圳某集团签订, 来自上海的客商
 _COUNTERPART = re.compile(
     r"(?:与|同|和)([\u4e00-\u9fffA-Za-z0-9（）()·]{2,24}?)(?:签约|签订|签署|达成|共同)|来自([\u4e00-\u9fff]{2,12}?)的"
 )
-# what a count must count to be in the ledger: projects, companies, investors, investment trips
-_LEDGER_COUNTED = re.compile(r"项目|企业|客商|招商")
+# what a count must count to be in the ledger: projects, companies, investors, signed agreements
+# (合作协议8项), investment trips
+_LEDGER_COUNTED = re.compile(r"项目|企业|客商|招商|协议")
 _LEDGER_UNITS = ("批次", "家")
 _NOUN_AFTER = re.compile(r"[，。；、,;“”\"‘’（(]")  # where the noun phrase after a number ends
+# the counted noun before a number with a short verb between (项目落地27个, 在谈项目还有47个),
+# which quantities' noun-before reading stops at
+_NOUN_BEFORE = re.compile(r"(项目|企业|客商)[\u4e00-\u9fff]{1,4}$")
+# counts that are no deals: an ordinal (第6个), a project's phase (二期), and companies
+# visited rather than signed or landed (走访企业20余家)
+_VISITED = re.compile(r"走访|拜访|考察|接待")
 
 
-def _is_ledger_count(figure: Any, after: str) -> bool:
-    """Whether a count is of projects, companies, investors or trips: by what it counts, its
-    unit, or the noun right after it (6个项目, 3个高端装备项目)."""
-    return figure.kind == "count" and (figure.unit in _LEDGER_UNITS or bool(_LEDGER_COUNTED.search(figure.counted))
-                                       or bool(_LEDGER_COUNTED.search(_NOUN_AFTER.split(after, maxsplit=1)[0][:8])))
+def _counted(figure: Any, before: str, after: str) -> str | None:
+    """What a count of the ledger counts (projects, companies, investors, agreements or trips),
+    by its unit, what quantities read it to count, the noun right after it (6个项目, 3个高端装备
+    项目) or the noun shortly before it in its clause (项目落地27个); None for a count of
+    anything else or one that records no deal (see _VISITED)."""
+    clause = _CLAUSE_START.split(before)[-1]
+    # a list (走访电子信息、智能装备等领域企业) is one phrase for what was done to its companies
+    phrase = _PHRASE_START.split(before)[-1]
+    if figure.kind != "count" or figure.unit == "期" or clause.endswith("第") or _VISITED.search(phrase):
+        return None
+    if figure.unit in _LEDGER_UNITS or _LEDGER_COUNTED.search(figure.counted):
+        return figure.counted or figure.unit
+    noun_after = _NOUN_AFTER.split(after, maxsplit=1)[0][:8]
+    if _LEDGER_COUNTED.search(noun_after):
+        return figure.counted or figure.unit
+    noun_before = _NOUN_BEFORE.search(clause)
+    return noun_before.group(1) if noun_before else None
 
 
 def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
@@ -73,7 +93,8 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
         named = [z for z in zones if sentence.start() <= z.start < sentence.end()]
         for figure in figures(body):
             is_money = figure.kind == "money" and figure.unit == "CNY" and figure.value
-            if not (is_money or _is_ledger_count(figure, body[figure.end:])):
+            counted = None if is_money else _counted(figure, body[: figure.start], body[figure.end :])
+            if not (is_money or counted):
                 continue
             before = [m for m in _KIND_WORD.finditer(body, 0, figure.start)]
             after = _KIND_WORD.search(body, figure.end)
@@ -90,7 +111,7 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
                 "kind": _KIND_OF[word] if word and not trips else "其他",
                 "amount_yuan": figure.value if is_money else None,
                 "count": None if is_money else figure.value,
-                "counted": None if is_money else (figure.counted or figure.unit),
+                "counted": counted,
                 "approximate": figure.approximate,
                 "zone": before_zone[-1].text if before_zone else named[0].text if named else paragraph_zone,
                 "counterpart": counterpart,
