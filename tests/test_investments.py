@@ -67,3 +67,13 @@ def test_a_count_is_of_the_projects_named_shortly_before_it_and_agreements_count
 def test_ordinals_phases_and_companies_visited_are_no_ledger_counts():
     text = "西山开发区组织小分队拜访制造、物流企业30余家，引进的第3个项目为该企业三期项目。"
     assert ledger_entries(text) == []
+
+
+def test_an_amount_sizing_a_class_of_projects_is_no_investment_of_its_own():
+    text = "东湖开发区引进超5亿元项目8个、2000万元以上制造业项目21个，总投资96亿元。"
+    assert [(e["amount_yuan"], e["count"]) for e in ledger_entries(text)] == [(None, 8.0), (None, 21.0), (9.6e9, None)]
+
+
+def test_output_revenue_and_subsidies_are_no_investment():
+    text = "该项目总投资6亿元，投产后年产值12亿元，园区给予一次性奖励300万元，税收5000万元。"
+    assert [e["amount_yuan"] for e in ledger_entries(text)] == [6.0e8]

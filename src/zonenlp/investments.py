@@ -49,6 +49,14 @@ _NOUN_BEFORE = re.compile(r"(项目|企业|客商)[\u4e00-\u9fff]{1,4}$")
 # counts that are no deals: an ordinal (第6个), a project's phase (二期), and companies
 # visited rather than signed or landed (走访企业20余家)
 _VISITED = re.compile(r"走访|拜访|考察|接待")
+# an amount that sizes a class of projects (超10亿元项目12个, 5000万元以上项目47个) is no
+# investment of its own: over or at least an amount, then the projects
+_SIZE_CLASS_BEFORE = re.compile(r"(?:超|超过|逾)$")
+_SIZE_CLASS_AFTER = re.compile(r"(?:以上|以下)?[\u4e00-\u9fff]{0,4}?项目")
+_SIZE_CLASS_OVER = re.compile(r"以上|以下")
+# what an amount is, by the nearest such word before it in its sentence: an investment, or
+# output, revenue, tax, a subsidy or reward (policy, not investment: data/ledger/README.md)
+_AMOUNT_OF = re.compile(r"(投资|资金|资本|金额|签约额|内资|外资)|(产值|营收|收入|销售额|税收|利税|补贴|补助|奖补|奖励)")
 
 
 def _counted(figure: Any, before: str, after: str) -> str | None:
@@ -68,6 +76,19 @@ def _counted(figure: Any, before: str, after: str) -> str | None:
         return figure.counted or figure.unit
     noun_before = _NOUN_BEFORE.search(clause)
     return noun_before.group(1) if noun_before else None
+
+
+def _is_investment(figure: Any, before: str, after: str) -> bool:
+    """Whether an amount of money is an investment of the ledger: not the size of a class of
+    projects (超10亿元项目, 亿元以上项目), and not output, revenue, tax or a subsidy (see
+    _AMOUNT_OF); an amount that says neither counts (实际到位215亿元)."""
+    if figure.kind != "money" or figure.unit != "CNY" or not figure.value:
+        return False
+    sized = _SIZE_CLASS_AFTER.match(after)
+    if sized and (_SIZE_CLASS_BEFORE.search(before) or _SIZE_CLASS_OVER.match(after)):
+        return False
+    purposes = _AMOUNT_OF.findall(before)
+    return not purposes or bool(purposes[-1][0])
 
 
 def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
@@ -92,7 +113,7 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
         counterpart = next((m.group(1) or m.group(2) for m in _COUNTERPART.finditer(body)), None)
         named = [z for z in zones if sentence.start() <= z.start < sentence.end()]
         for figure in figures(body):
-            is_money = figure.kind == "money" and figure.unit == "CNY" and figure.value
+            is_money = _is_investment(figure, body[: figure.start], body[figure.end :])
             counted = None if is_money else _counted(figure, body[: figure.start], body[figure.end :])
             if not (is_money or counted):
                 continue
