@@ -77,3 +77,32 @@ def test_an_amount_sizing_a_class_of_projects_is_no_investment_of_its_own():
 def test_output_revenue_and_subsidies_are_no_investment():
     text = "该项目总投资6亿元，投产后年产值12亿元，园区给予一次性奖励300万元，税收5000万元。"
     assert [e["amount_yuan"] for e in ledger_entries(text)] == [6.0e8]
+
+
+def _kinds(text):
+    return [(e["kind"], e["figure"]) for e in ledger_entries(text, zone="某高新区")]
+
+
+def test_a_planned_size_or_a_talks_meeting_is_no_kind_word():
+    assert _kinds("园区新开工项目5个，计划总投资20亿元，预计投资最大的一个为8亿元。") == [
+        ("开工", "5个"), ("开工", "20亿元"), ("开工", "8亿元")]
+    assert _kinds("在产业对接会上，12个项目总投资30亿元。") == [("其他", "12个"), ("其他", "30亿元")]
+
+
+def test_an_investment_completed_is_of_the_other_kind():
+    assert _kinds("园区今年完成工业投资120亿元，引进项目8个。") == [("其他", "120亿元"), ("落户", "8个")]
+
+
+def test_a_target_reaches_over_the_later_clauses_of_its_sentence_until_something_is_done():
+    assert _kinds("明年力争引进项目30个，完成固定资产投资200亿元。") == [("目标", "30个"), ("目标", "200亿元")]
+    assert _kinds("全年力争引进项目30个，目前已签约项目12个。") == [("目标", "30个"), ("签约", "12个")]
+
+
+def test_a_sentence_about_the_project_before_takes_its_kind():
+    assert _kinds("湖西高新区新能源电池项目今日奠基。该项目由某集团投资，总投资15亿元。") == [("开工", "15亿元")]
+    assert _kinds("湖西高新区新能源电池项目今日奠基。全区全年到位资金80亿元。") == [("其他", "80亿元")]
+
+
+def test_talks_and_a_cooperation_reached():
+    text = "园区正与3家企业密切对接，意向投资约10亿元；与某集团达成合作，总投资5亿元；与某公司达成合作意向，投资2亿元。"
+    assert _kinds(text) == [("在谈", "3家"), ("在谈", "10亿元"), ("签约", "5亿元"), ("在谈", "2亿元")]

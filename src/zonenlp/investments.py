@@ -2,11 +2,12 @@
 
 :func:`ledger_entries` reads one paragraph: each money amount (in yuan) and each count of
 projects, companies or investment trips it names becomes an entry with its kind (签约, 落户,
-开工, 投产, 在谈, 目标 or 其他, from the nearest such word before it in its sentence), its
-zone (the nearest zone named before it, else the paragraph's), the counterpart where the
-sentence names one (与…签约, 来自…的), and the exact sentence and its span, so that an analyst
-can total and filter and always check the source. :func:`ledger` does it for every paragraph
-of an archive that the model tags ``investment``, as a pandas DataFrame.
+开工, 投产, 在谈, 目标 or 其他: a target word before it in its sentence, else the nearest such
+word before it), its zone (the nearest zone named before it, else the paragraph's), the
+counterpart where the sentence names one (与…签约, 来自…的), and the exact sentence and its
+span, so that an analyst can total and filter and always check the source. :func:`ledger`
+does it for every paragraph of an archive that the model tags ``investment``, as a pandas
+DataFrame.
 """
 
 from __future__ import annotations
@@ -20,17 +21,27 @@ __all__ = ["ledger", "ledger_entries", "KINDS"]
 #: The kinds of announcement, each with the words that mark it.
 KINDS = {
     "目标": ("力争", "目标", "计划", "预计", "确保", "拟", "全年要"),
-    "在谈": ("在谈", "洽谈", "对接中", "跟踪"),
+    "在谈": ("在谈", "洽谈", "对接", "跟踪", "达成合作意向"),
     "开工": ("开工", "动工", "奠基"),
     "投产": ("投产", "竣工", "达产"),
-    "签约": ("签约", "签订", "签署", "签下"),
+    "签约": ("签约", "签订", "签署", "签下", "达成合作"),
     "落户": ("落户", "入驻", "引进", "落地", "招引"),
     "其他": ("到位资金", "实际利用", "实际到位", "完成投资", "累计投资", "增资"),
 }
-#: A project's planned size, not a target: 计划总投资 of a project that starts or lands.
-_PLANNED_SIZE = re.compile(r"计划(?:总)?投资")
 _KIND_WORD = re.compile("|".join(sorted((w for words in KINDS.values() for w in words), key=len, reverse=True)))
 _KIND_OF = {word: kind for kind, words in KINDS.items() for word in words}
+# words that hold a kind word but mark no kind: a project's planned size (计划总投资, 预计投资,
+# 拟投资 of a project that starts or lands is its size, not a target), meetings named after
+# talks (对接会, 洽谈会: any kind of deal is announced there) and words that merely contain one (模拟)
+_NOT_A_KIND = re.compile(r"(?:计划|预计|拟)总?投资|对接会|洽谈会|模拟|虚拟")
+# an investment completed, whatever in (完成固定资产投资, 完成产业投资): 其他
+_COMPLETED = re.compile(r"完成[\u4e00-\u9fff]{0,6}?投资")
+# what was done already or is so now, which a target word before it in the sentence does not
+# reach (力争引进项目50个，目前已签约20个)
+_DONE = re.compile(r"已|目前|截至")
+# a sentence that goes on about the deals of the one before (…集中签约。其中，…投资23亿元;
+# …今日开工！项目由…投资): its kind words are looked for in the one before too
+_CONTINUES = re.compile(r"\s*(?:其中|该项目|项目|此项目|上述项目)")
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 _CLAUSE_START = re.compile(r"[，,、：:]")
 _PHRASE_START = re.compile(r"[，,：:]")
@@ -91,9 +102,27 @@ def _is_investment(figure: Any, before: str, after: str) -> bool:
     return not purposes or bool(purposes[-1][0])
 
 
+def _kind(context: str, start: int, end: int) -> str | None:
+    """The kind of the figure at ``start:end`` of ``context`` (its sentence, or the one before
+    and its sentence, see _CONTINUES): 目标 where a target word comes before it with nothing
+    done (_DONE) between, since a target reaches over the clauses after it (力争引进…12个，完成
+    工业投资400亿元); else the kind of the nearest kind word before it, else of the first after it."""
+    masked = _NOT_A_KIND.sub(lambda m: " " * len(m.group()), context)
+    marks = sorted([(m.start(), m.end(), _KIND_OF[m.group()]) for m in _KIND_WORD.finditer(masked)]
+                   + [(m.start(), m.end(), "其他") for m in _COMPLETED.finditer(masked)])
+    before = [(mark_end, kind) for mark_start, mark_end, kind in marks if mark_end <= start]
+    targets = [mark_end for mark_end, kind in before if kind == "目标"]
+    if targets and not _DONE.search(context, targets[-1], start):
+        return "目标"
+    if before:
+        return before[-1][1]
+    return next((kind for mark_start, _, kind in marks if mark_start >= end), None)
+
+
 def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
     """The ledger entries of one paragraph, in the order of the text: ``kind`` (a target word
-    in the figure's clause makes it 目标, else the nearest kind word before it), ``amount_yuan``
+    before the figure in its sentence makes it 目标 unless something done comes between, else
+    the nearest kind word before it; see :data:`KINDS`), ``amount_yuan``
     or ``count`` (with ``counted``), ``zone`` (named in its sentence, else the paragraph's first, else ``zone`` as given), ``counterpart``,
     ``sentence`` and its ``start``/``end`` in ``text``, and ``approximate`` (超过, 约, 近 …).
 
@@ -108,28 +137,27 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
     zones = [f for f in figures(text) if f.kind == "zone"]
     paragraph_zone = zones[0].text if zones else zone
     entries = []
+    previous = None
     for sentence in _SENTENCE.finditer(text):
         body = sentence.group()
         counterpart = next((m.group(1) or m.group(2) for m in _COUNTERPART.finditer(body)), None)
         named = [z for z in zones if sentence.start() <= z.start < sentence.end()]
+        context_start = previous.start() if previous and _CONTINUES.match(body) else sentence.start()
+        context = text[context_start : sentence.end()]
+        shift = sentence.start() - context_start
+        previous = sentence
         for figure in figures(body):
             is_money = _is_investment(figure, body[: figure.start], body[figure.end :])
             counted = None if is_money else _counted(figure, body[: figure.start], body[figure.end :])
             if not (is_money or counted):
                 continue
-            before = [m for m in _KIND_WORD.finditer(body, 0, figure.start)]
-            after = _KIND_WORD.search(body, figure.end)
-            word = before[-1].group() if before else after.group() if after else None
-            # a target word anywhere in the figure's clause makes it a target (力争引进…50个)
-            clause = _PLANNED_SIZE.sub("", _CLAUSE_START.split(body[: figure.start])[-1])
-            if any(_KIND_OF[m.group()] == "目标" for m in _KIND_WORD.finditer(clause)):
-                word = next(w for w in KINDS["目标"] if w in clause)
+            kind = _kind(context, shift + figure.start, shift + figure.end)
             # the zone named in the sentence (the nearest before the figure, else the first after
             # it), else the one the paragraph is about (the first it names)
             before_zone = [z for z in named if z.start < sentence.start() + figure.start]
             trips = figure.unit == "批次"  # investment trips: counted, but no deal of any kind
             entries.append({
-                "kind": _KIND_OF[word] if word and not trips else "其他",
+                "kind": kind if kind and not trips else "其他",
                 "amount_yuan": figure.value if is_money else None,
                 "count": None if is_money else figure.value,
                 "counted": counted,
