@@ -106,3 +106,24 @@ def test_a_sentence_about_the_project_before_takes_its_kind():
 def test_talks_and_a_cooperation_reached():
     text = "园区正与3家企业密切对接，意向投资约10亿元；与某集团达成合作，总投资5亿元；与某公司达成合作意向，投资2亿元。"
     assert _kinds(text) == [("在谈", "3家"), ("在谈", "10亿元"), ("签约", "5亿元"), ("在谈", "2亿元")]
+
+
+def _zones(text, **options):
+    return [(e["figure"], e["zone"]) for e in ledger_entries(text, **options)]
+
+
+def test_zone_names_longer_than_the_tokenizer_joins_them():
+    assert _zones("宁波高新区（鄞州）签约项目4个。") == [("4个", "宁波高新区（鄞州）")]
+    assert _zones("无锡高新区签约项目5个；烟台火炬高技术产业开发区签约项目3个。") == [
+        ("5个", "无锡高新区"), ("3个", "烟台火炬高技术产业开发区")]
+    assert _zones("今年，天津滨海新区引进项目7个。") == [("7个", "天津滨海新区")]
+
+
+def test_a_park_inside_the_zone_is_the_zone_of_its_figures():
+    text = "常州高新区负责人说，区内氢能装备产业园已入驻企业12家。园区今年签约项目9个。"
+    assert _zones(text) == [("12家", "氢能装备产业园"), ("9个", "常州高新区")]
+
+
+def test_a_provinces_zones_together_are_no_zone_and_respectively_pairs_zones_with_figures():
+    text = "江苏省开发区工作会议提出，全年力争完成投资8000亿元。其中，苏州工业园区和昆山开发区分别完成投资900亿元和600亿元。"
+    assert _zones(text, zone="某高新区") == [("8000亿元", None), ("900亿元", "苏州工业园区"), ("600亿元", "昆山开发区")]

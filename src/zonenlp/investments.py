@@ -89,6 +89,63 @@ def _counted(figure: Any, before: str, after: str) -> str | None:
     return noun_before.group(1) if noun_before else None
 
 
+# Zone names quantities reads shorter than they are written, or not at all: formal names with
+# more words between the city and the zone word than the tokenizer joins (威海 火炬 高技术 产业
+# 开发区, 郑州 航空港 经济 综合 实验区), made of these words; a city before a zone name that
+# names none (绍兴 + 滨海新区); and the district in brackets after one (杭州高新区（滨江）).
+_ZONE_NAME_WORDS = frozenset("火炬 高技术 高新技术 航空港 空港 临空 临港 滨海 经济 技术 综合 产业 保税 国际 科技 工业".split())
+_MORE_ZONE_WORDS = frozenset({"实验区"})  # a zone word the tokenizer does not join: 郑州航空港经济综合实验区
+_DISTRICT = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[）)]")
+# a park inside the zone the paragraph is about (区内硅基新材料产业园): the zone of what follows
+_SUB_PARK = re.compile(r"(?<=区内|园内)[\u4e00-\u9fff]{2,10}?(?:产业园区|产业园|工业园区|工业园|科技园|产业基地)")
+# a province's zones together (浙江省开发区, 全省开发区): no one zone, so figures after it have none
+_ALL_ZONES = re.compile(r"全|[\u4e00-\u9fff]{1,3}省")
+
+
+def _zone_mentions(text: str) -> list[tuple[str | None, int, int]]:
+    """The zones ``text`` names, with their spans, in order: the names quantities reads,
+    completed or added as _ZONE_NAME_WORDS, _DISTRICT and _SUB_PARK say, and None for a
+    province's zones together (_ALL_ZONES). Spans are of the normalized text, as
+    :func:`zonenlp.quantities.figures` gives them."""
+    from .text import normalize, to_simplified
+    from .tokenizer import ZONE_SUFFIXES, _word_set, default_tokenizer, is_zone_name
+
+    # spans found in the Simplified reading of the normalized text (one character for one),
+    # names as written there, as quantities gives them
+    written = normalize(text)
+    text = to_simplified(written)
+    cities = _word_set("cities.txt")
+    mentions = []
+    tokens, spans, position = default_tokenizer().segment(text), [], 0
+    for token in tokens:
+        start = text.find(token, position)
+        spans.append((start, start + len(token)) if start >= 0 else None)
+        position = start + len(token) if start >= 0 else position
+    for index, token in enumerate(tokens):
+        is_name = is_zone_name(token)
+        if spans[index] is None or not (is_name or token in ZONE_SUFFIXES or token in _MORE_ZONE_WORDS):
+            continue
+        first = index
+        while first > max(0, index - 3) and tokens[first - 1] in _ZONE_NAME_WORDS:
+            first -= 1
+        if first > 0 and tokens[first - 1] in cities and spans[first - 1] and not token.startswith(tuple(cities)):
+            first -= 1  # the city the name begins with
+        elif is_name:
+            first = index  # the name as quantities reads it
+        else:
+            continue  # a zone word alone (高新区), or after words no name is made of
+        start, end = spans[first][0], spans[index][1]
+        district = _DISTRICT.match(text, end)
+        end = district.end() if district else end
+        name = written[start:end]
+        every_zone = any(name.endswith(word) and _ALL_ZONES.fullmatch(name[: -len(word)]) for word in ZONE_SUFFIXES)
+        mentions.append((None if every_zone else name, start, end))
+    starts = {start for _, start, _ in mentions}
+    mentions += [(written[m.start() : m.end()], m.start(), m.end()) for m in _SUB_PARK.finditer(text)
+                 if m.start() not in starts]  # a park's name the tokenizer joins is read above
+    return sorted(mentions, key=lambda mention: mention[1])
+
+
 def _is_investment(figure: Any, before: str, after: str) -> bool:
     """Whether an amount of money is an investment of the ledger: not the size of a class of
     projects (超10亿元项目, 亿元以上项目), and not output, revenue, tax or a subsidy (see
@@ -123,8 +180,10 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
     """The ledger entries of one paragraph, in the order of the text: ``kind`` (a target word
     before the figure in its sentence makes it 目标 unless something done comes between, else
     the nearest kind word before it; see :data:`KINDS`), ``amount_yuan``
-    or ``count`` (with ``counted``), ``zone`` (named in its sentence, else the paragraph's first, else ``zone`` as given), ``counterpart``,
-    ``sentence`` and its ``start``/``end`` in ``text``, and ``approximate`` (超过, 约, 近 …).
+    or ``count`` (with ``counted``), ``zone`` (the nearest named before it in its sentence, the
+    zones before 分别 in order to the figures after it, else the paragraph's first, else ``zone``
+    as given; None where that is a province's zones together), ``counterpart``, ``sentence`` and
+    its ``start``/``end`` in ``text``, and ``approximate`` (超过, 约, 近 …).
 
     >>> [(e["kind"], e["amount_yuan"], e["count"], e["zone"]) for e in ledger_entries(
     ...     "湘潭高新区新签约亿元以上项目10个，总投资额39亿元，新增在谈项目35个。")]
@@ -134,18 +193,19 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
     from .text import check_text
 
     check_text(text)
-    zones = [f for f in figures(text) if f.kind == "zone"]
-    paragraph_zone = zones[0].text if zones else zone
+    zones = _zone_mentions(text)
+    paragraph_zone = zones[0][0] if zones else zone
     entries = []
     previous = None
     for sentence in _SENTENCE.finditer(text):
         body = sentence.group()
         counterpart = next((m.group(1) or m.group(2) for m in _COUNTERPART.finditer(body)), None)
-        named = [z for z in zones if sentence.start() <= z.start < sentence.end()]
+        named = [(name, start) for name, start, _ in zones if sentence.start() <= start < sentence.end()]
         context_start = previous.start() if previous and _CONTINUES.match(body) else sentence.start()
         context = text[context_start : sentence.end()]
         shift = sentence.start() - context_start
         previous = sentence
+        placed = []  # the sentence's entries with where their figures start in it
         for figure in figures(body):
             is_money = _is_investment(figure, body[: figure.start], body[figure.end :])
             counted = None if is_money else _counted(figure, body[: figure.start], body[figure.end :])
@@ -154,22 +214,41 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
             kind = _kind(context, shift + figure.start, shift + figure.end)
             # the zone named in the sentence (the nearest before the figure, else the first after
             # it), else the one the paragraph is about (the first it names)
-            before_zone = [z for z in named if z.start < sentence.start() + figure.start]
+            before_zone = [name for name, start in named if start < sentence.start() + figure.start]
             trips = figure.unit == "批次"  # investment trips: counted, but no deal of any kind
-            entries.append({
+            placed.append((figure.start, {
                 "kind": kind if kind and not trips else "其他",
                 "amount_yuan": figure.value if is_money else None,
                 "count": None if is_money else figure.value,
                 "counted": counted,
                 "approximate": figure.approximate,
-                "zone": before_zone[-1].text if before_zone else named[0].text if named else paragraph_zone,
+                "zone": before_zone[-1] if before_zone else named[0][0] if named else paragraph_zone,
                 "counterpart": counterpart,
                 "figure": figure.text,
                 "sentence": body,
                 "start": sentence.start(),
                 "end": sentence.end(),
-            })
+            }))
+        _pair_respectively(placed, named, body.find("分别"), sentence.start())
+        entries += [entry for _, entry in placed]
     return entries
+
+
+def _pair_respectively(placed: list[tuple[int, dict[str, Any]]], named: list[tuple[str | None, int]],
+                       respectively: int, offset: int) -> None:
+    """Give the figures after 分别 (at ``respectively`` in the sentence, -1 for none) the zones
+    named before it, in order, where there are as many amounts (or counts) as zones:
+    甲区和乙区将分别承担2000亿元和1500亿元. ``placed`` holds the sentence's entries with where
+    their figures start in it, ``named`` its zones with where they start in the paragraph,
+    which the sentence starts at ``offset`` of."""
+    zones = [name for name, start in named if name and start < offset + respectively]
+    if respectively < 0 or len(zones) < 2:
+        return
+    for money in (True, False):
+        paired = [entry for start, entry in placed if start > respectively and (entry["amount_yuan"] is not None) == money]
+        if len(paired) == len(zones):
+            for entry, zone in zip(paired, zones):
+                entry["zone"] = zone
 
 
 def ledger(inputs: Any, *, model: Any = None) -> Any:
@@ -179,7 +258,6 @@ def ledger(inputs: Any, *, model: Any = None) -> Any:
     :func:`ledger_entries`; a record's ``zone`` field is the zone of its entries that name none."""
     from .analysis import _shipped_tagger
     from .archive import archive_articles, article_date, pandas_for
-    from .quantities import figures
 
     pd = pandas_for("the ledger")
     model = model if model is not None else _shipped_tagger()[0]
@@ -188,8 +266,10 @@ def ledger(inputs: Any, *, model: Any = None) -> Any:
         if not article.paragraphs:
             continue
         date, _ = article_date(article, name, record.get("date"))
-        article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
-                                                   for f in figures(text) if f.kind == "zone"), None)
+        # the zone names as ledger_entries reads them, so that an entry's zone is written alike
+        # whether its paragraph names it or not
+        article_zone = record.get("zone") or next((zone for text in [article.title or "", *article.paragraphs]
+                                                   for zone, _, _ in _zone_mentions(text) if zone), None)
         tags = model.tag(article.paragraphs, articles=[0] * len(article.paragraphs))
         for paragraph_number, (paragraph, tag) in enumerate(zip(article.paragraphs, tags), 1):
             if "investment" not in tag["themes"]:
