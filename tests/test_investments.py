@@ -127,3 +127,23 @@ def test_a_park_inside_the_zone_is_the_zone_of_its_figures():
 def test_a_provinces_zones_together_are_no_zone_and_respectively_pairs_zones_with_figures():
     text = "江苏省开发区工作会议提出，全年力争完成投资8000亿元。其中，苏州工业园区和昆山开发区分别完成投资900亿元和600亿元。"
     assert _zones(text, zone="某高新区") == [("8000亿元", None), ("900亿元", "苏州工业园区"), ("600亿元", "昆山开发区")]
+
+
+def _sides(text):
+    return [(e["figure"], e["counterpart"]) for e in ledger_entries(text, zone="某高新区")]
+
+
+def test_each_figure_takes_the_other_side_named_nearest_before_it():
+    text = "由江苏某某重工投资建设的轴承项目总投资6亿元，本土企业华瑞光电宣布增资3000万元，另与深圳启明科技合作的项目投资2亿元。"
+    assert _sides(text) == [("6亿元", "江苏某某重工"), ("3000万元", "华瑞光电"), ("2亿元", "深圳启明科技")]
+
+
+def test_a_deal_signed_with_the_zone_itself_and_a_delegation():
+    assert _sides("其中，杭州云帆数据与园区签订的项目投资12亿元。") == [("12亿元", "杭州云帆数据")]
+    assert _sides("来自各地的徽商代表与高新区签约项目9个。") == [("9个", "徽商代表")]
+    assert _sides("德国企业家代表团一行到访园区，双方签约项目3个。") == [("3个", "德国企业家代表团")]
+
+
+def test_an_unnamed_company_and_a_side_of_part_of_the_deals_are_no_counterpart():
+    assert _sides("园区与一家储能企业达成合作，总投资8亿元。") == [("8亿元", None)]
+    assert _sides("在谈项目还有6个，其中与成都某航科技对接的项目有望签约。") == [("6个", None)]

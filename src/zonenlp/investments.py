@@ -4,10 +4,10 @@
 projects, companies or investment trips it names becomes an entry with its kind (签约, 落户,
 开工, 投产, 在谈, 目标 or 其他: a target word before it in its sentence, else the nearest such
 word before it), its zone (the nearest zone named before it, else the paragraph's), the
-counterpart where the sentence names one (与…签约, 来自…的), and the exact sentence and its
-span, so that an analyst can total and filter and always check the source. :func:`ledger`
-does it for every paragraph of an archive that the model tags ``investment``, as a pandas
-DataFrame.
+counterpart where the sentence names one (与…签约, 由…投资, 来自…的 …), and the exact
+sentence and its span, so that an analyst can total and filter and always check the source.
+:func:`ledger` does it for every paragraph of an archive that the model tags ``investment``,
+as a pandas DataFrame.
 """
 
 from __future__ import annotations
@@ -45,10 +45,22 @@ _CONTINUES = re.compile(r"\s*(?:其中|该项目|项目|此项目|上述项目)"
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 _CLAUSE_START = re.compile(r"[，,、：:]")
 _PHRASE_START = re.compile(r"[，,：:]")
-# the other side of a deal: 与比亚迪签约, 同深圳某集团签订, 来自上海的客商
+# the other side of a deal: 与比亚迪签约, 同深圳某集团签订, 与深圳某光电合作, 来自上海的客商,
+# 由宁波某集团投资, 本土企业某微电子宣布增资, 日韩客商代表团一行 (a delegation)
 _COUNTERPART = re.compile(
-    r"(?:与|同|和)([\u4e00-\u9fffA-Za-z0-9（）()·]{2,24}?)(?:签约|签订|签署|达成|共同)|来自([\u4e00-\u9fff]{2,12}?)的"
+    r"(?:与|同|和)(?P<partner>(?:[^\W的]|[（）()·]){2,24}?)(?:签约|签订|签署|达成|共同|合作|对接)"
+    r"|来自(?P<place>[\u4e00-\u9fff]{2,12}?)的"
+    r"|由(?P<investor>(?:[^\W的]|[（）()·]){2,24}?)(?:投资|出资|投建)"
+    r"|企业(?P<company>[\u4e00-\u9fffA-Za-z0-9·]{2,12}?)(?:宣布|投资\d|增资)"
+    r"|(?:^|(?<=[，,：:]))(?P<delegation>[\u4e00-\u9fffA-Za-z0-9·]{2,14}?)一行"
 )
+# 与 the zone itself (某公司与园区签订): the other side is the one named before 与
+_THE_ZONE = re.compile(r"园区|高新区|开发区|经开区|该区|我区|本区|管委会")
+_NAMED_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,16}$")
+# a company's description (企业某某, 某公司) that names no company: some deal without another side named
+_NOT_A_NAME = re.compile(r"(?:一|多|几|数|若干)[家批个位]|.*(?:投资|改造|资产|完成|累计)")
+# a clause about part of the deals (其中与某科技对接的项目…) names no side of a figure before it
+_PART_OF_DEALS = re.compile(r"[，,]\s*其中")
 # what a count must count to be in the ledger: projects, companies, investors, signed agreements
 # (合作协议8项), investment trips
 _LEDGER_COUNTED = re.compile(r"项目|企业|客商|招商|协议")
@@ -159,6 +171,34 @@ def _is_investment(figure: Any, before: str, after: str) -> bool:
     return not purposes or bool(purposes[-1][0])
 
 
+def _counterparts(text: str) -> list[tuple[int, str | None]]:
+    """The other sides of deals ``text`` names (see _COUNTERPART), each with where it is
+    named; None where a name is no name (_NOT_A_NAME)."""
+    found = []
+    for match in _COUNTERPART.finditer(text):
+        group = match.lastgroup
+        name, at = match.group(group), match.start(group)
+        if group == "partner" and _THE_ZONE.fullmatch(name):
+            before = _NAMED_BEFORE.search(text, 0, match.start())
+            if not before:
+                continue
+            name = before.group().rsplit("的", 1)[-1]
+            at = match.start() - len(name)
+        found.append((at, None if _NOT_A_NAME.match(name) else name))
+    return found
+
+
+def _counterpart(found: list[tuple[int, str | None]], text: str, start: int) -> str | None:
+    """The other side of the deal of a figure at ``start`` of ``text``, from the ones
+    :func:`_counterparts` found there: the nearest named before it, else the first after it
+    unless that is in a clause about part of the deals (_PART_OF_DEALS)."""
+    before = [name for at, name in found if at < start]
+    if before:
+        return before[-1]
+    part = _PART_OF_DEALS.search(text, start)
+    return next((name for at, name in found if not part or at < part.start()), None)
+
+
 def _kind(context: str, start: int, end: int) -> str | None:
     """The kind of the figure at ``start:end`` of ``context`` (its sentence, or the one before
     and its sentence, see _CONTINUES): 目标 where a target word comes before it with nothing
@@ -199,12 +239,12 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
     previous = None
     for sentence in _SENTENCE.finditer(text):
         body = sentence.group()
-        counterpart = next((m.group(1) or m.group(2) for m in _COUNTERPART.finditer(body)), None)
         named = [(name, start) for name, start, _ in zones if sentence.start() <= start < sentence.end()]
         context_start = previous.start() if previous and _CONTINUES.match(body) else sentence.start()
         context = text[context_start : sentence.end()]
         shift = sentence.start() - context_start
         previous = sentence
+        sides = _counterparts(context)
         placed = []  # the sentence's entries with where their figures start in it
         for figure in figures(body):
             is_money = _is_investment(figure, body[: figure.start], body[figure.end :])
@@ -223,7 +263,7 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
                 "counted": counted,
                 "approximate": figure.approximate,
                 "zone": before_zone[-1] if before_zone else named[0][0] if named else paragraph_zone,
-                "counterpart": counterpart,
+                "counterpart": _counterpart(sides, context, shift + figure.start),
                 "figure": figure.text,
                 "sentence": body,
                 "start": sentence.start(),
