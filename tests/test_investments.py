@@ -147,3 +147,7 @@ def test_a_deal_signed_with_the_zone_itself_and_a_delegation():
 def test_an_unnamed_company_and_a_side_of_part_of_the_deals_are_no_counterpart():
     assert _sides("园区与一家储能企业达成合作，总投资8亿元。") == [("8亿元", None)]
     assert _sides("在谈项目还有6个，其中与成都某航科技对接的项目有望签约。") == [("6个", None)]
+
+
+def test_teams_and_set_phrases_near_the_word_zhaoshang_are_no_ledger_counts():
+    assert _kinds("园区组建6支招商小分队，打造“三位一体”招商模式，外出招商15批次。") == [("其他", "15批次")]

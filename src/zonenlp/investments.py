@@ -62,8 +62,9 @@ _NOT_A_NAME = re.compile(r"(?:一|多|几|数|若干)[家批个位]|.*(?:投资|
 # a clause about part of the deals (其中与某科技对接的项目…) names no side of a figure before it
 _PART_OF_DEALS = re.compile(r"[，,]\s*其中")
 # what a count must count to be in the ledger: projects, companies, investors, signed agreements
-# (合作协议8项), investment trips
-_LEDGER_COUNTED = re.compile(r"项目|企业|客商|招商|协议")
+# (合作协议8项); and investment trips by their unit (招商27批次), not by 招商 near a count of
+# something else (4支招商小分队, 六位一体科技招商模式)
+_LEDGER_COUNTED = re.compile(r"项目|企业|客商|协议")
 _LEDGER_UNITS = ("批次", "家")
 _NOUN_AFTER = re.compile(r"[，。；、,;“”\"‘’（(]")  # where the noun phrase after a number ends
 # the counted noun before a number with a short verb between (项目落地27个, 在谈项目还有47个),
