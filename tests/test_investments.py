@@ -151,3 +151,16 @@ def test_an_unnamed_company_and_a_side_of_part_of_the_deals_are_no_counterpart()
 
 def test_teams_and_set_phrases_near_the_word_zhaoshang_are_no_ledger_counts():
     assert _kinds("园区组建6支招商小分队，打造“三位一体”招商模式，外出招商15批次。") == [("其他", "15批次")]
+
+
+def test_no_counterpart_from_an_adverb_an_official_visit_or_two_zones_joined_by_he():
+    assert _sides("多家企业纷纷宣布追加投资，合计投资20亿元。") == [("20亿元", None)]
+    assert _sides("省领导一行调研园区，现场签约项目3个。") == [("3个", None)]
+    assert _sides("宁波高新区和比亚迪签约，总投资80亿元。") == [("80亿元", "比亚迪")]
+
+
+def test_zones_before_respectively_pair_with_counts_joined_to_a_ledger_count():
+    text = "宁波高新区和宁波经开区今年分别签约项目20个和35个，总投资分别为80亿元和120亿元。"
+    assert [(e["figure"], e["zone"], e["counterpart"]) for e in ledger_entries(text)] == [
+        ("20个", "宁波高新区", None), ("35个", "宁波经开区", None),
+        ("80亿元", "宁波高新区", None), ("120亿元", "宁波经开区", None)]

@@ -46,13 +46,14 @@ _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
 _CLAUSE_START = re.compile(r"[，,、：:]")
 _PHRASE_START = re.compile(r"[，,：:]")
 # the other side of a deal: 与比亚迪签约, 同深圳某集团签订, 与深圳某光电合作, 来自上海的客商,
-# 由宁波某集团投资, 本土企业某微电子宣布增资, 日韩客商代表团一行 (a delegation)
+# 由宁波某集团投资, 本土企业某微电子宣布增资, 日韩客商代表团一行 (a business delegation; 省领导一行
+# is none)
 _COUNTERPART = re.compile(
     r"(?:与|同|和)(?P<partner>(?:[^\W的]|[（）()·]){2,24}?)(?:签约|签订|签署|达成|共同|合作|对接)"
     r"|来自(?P<place>[\u4e00-\u9fff]{2,12}?)的"
     r"|由(?P<investor>(?:[^\W的]|[（）()·]){2,24}?)(?:投资|出资|投建)"
     r"|企业(?P<company>[\u4e00-\u9fffA-Za-z0-9·]{2,12}?)(?:宣布|投资\d|增资)"
-    r"|(?:^|(?<=[，,：:]))(?P<delegation>[\u4e00-\u9fffA-Za-z0-9·]{2,14}?)一行"
+    r"|(?:^|(?<=[，,：:]))(?P<delegation>[\u4e00-\u9fffA-Za-z0-9·]{1,12}?(?:团|客商|企业家|商会))一行"
 )
 # 与 the zone itself (某公司与园区签订): the other side is the one named before 与
 _THE_ZONE = re.compile(r"园区|高新区|开发区|经开区|该区|我区|本区|管委会")
@@ -73,6 +74,7 @@ _NOUN_BEFORE = re.compile(r"(项目|企业|客商)[\u4e00-\u9fff]{1,4}$")
 # counts that are no deals: an ordinal (第6个), a project's phase (二期), and companies
 # visited rather than signed or landed (走访企业20余家)
 _VISITED = re.compile(r"走访|拜访|考察|接待")
+_JOINED = ("和", "、", "及", "与")
 # an amount that sizes a class of projects (超10亿元项目12个, 5000万元以上项目47个) is no
 # investment of its own: over or at least an amount, then the projects
 _SIZE_CLASS_BEFORE = re.compile(r"(?:超|超过|逾)$")
@@ -175,10 +177,18 @@ def _is_investment(figure: Any, before: str, after: str) -> bool:
 def _counterparts(text: str) -> list[tuple[int, str | None]]:
     """The other sides of deals ``text`` names (see _COUNTERPART), each with where it is
     named; None where a name is no name (_NOT_A_NAME)."""
+    from .tokenizer import ZONE_SUFFIXES, _word_set, load_stopwords
+
     found = []
     for match in _COUNTERPART.finditer(text):
         group = match.lastgroup
         name, at = match.group(group), match.start(group)
+        if group == "company" and (name in _word_set("common_words.txt") or name in load_stopwords()):
+            continue  # 企业纷纷宣布, 企业近日宣布: no company named
+        # 和 joining two zones (甲高新区和乙经开区今年分别签约) is "and", not "with"
+        if group == "partner" and ("分别" in name or match.group().startswith("和")
+                                   and any(word in name for word in ZONE_SUFFIXES)):
+            continue
         if group == "partner" and _THE_ZONE.fullmatch(name):
             before = _NAMED_BEFORE.search(text, 0, match.start())
             if not before:
@@ -247,11 +257,18 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
         previous = sentence
         sides = _counterparts(context)
         placed = []  # the sentence's entries with where their figures start in it
+        last_count = None  # the figure of the sentence's last ledger count, and what it counts
         for figure in figures(body):
             is_money = _is_investment(figure, body[: figure.start], body[figure.end :])
             counted = None if is_money else _counted(figure, body[: figure.start], body[figure.end :])
+            # a count joined to a ledger count (签约项目20个和35个) counts the same
+            if not (is_money or counted) and last_count and figure.kind == "count" \
+                    and figure.unit == last_count[0].unit and body[last_count[0].end : figure.start] in _JOINED:
+                counted = last_count[1]
             if not (is_money or counted):
                 continue
+            if counted:
+                last_count = (figure, counted)
             kind = _kind(context, shift + figure.start, shift + figure.end)
             # the zone named in the sentence (the nearest before the figure, else the first after
             # it), else the one the paragraph is about (the first it names)
