@@ -164,3 +164,7 @@ def test_zones_before_respectively_pair_with_counts_joined_to_a_ledger_count():
     assert [(e["figure"], e["zone"], e["counterpart"]) for e in ledger_entries(text)] == [
         ("20个", "宁波高新区", None), ("35个", "宁波经开区", None),
         ("80亿元", "宁波高新区", None), ("120亿元", "宁波经开区", None)]
+
+
+def test_a_traditional_paragraph_is_read_through_its_simplified_reading_and_given_back_as_written():
+    assert _entries("蘇州工業園區與臺灣某某集團簽約，新簽約項目6個。") == [("签约", None, 6.0, "蘇州工業園區", "臺灣某某集團")]

@@ -241,29 +241,33 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
     [('签约', None, 10.0, '湘潭高新区'), ('签约', 3900000000.0, None, '湘潭高新区'), ('在谈', None, 35.0, '湘潭高新区')]
     """
     from .quantities import figures
-    from .text import check_text
+    from .text import check_text, to_simplified
 
     check_text(text)
     zones = _zone_mentions(text)
     paragraph_zone = zones[0][0] if zones else zone
+    # words are matched on the Simplified reading (one character for one), as every analysis
+    # reads a text; sentences and counterparts are given back as written
+    reading = to_simplified(text)
     entries = []
     previous = None
     for sentence in _SENTENCE.finditer(text):
-        body = sentence.group()
+        body, simple = sentence.group(), reading[sentence.start() : sentence.end()]
         named = [(name, start) for name, start, _ in zones if sentence.start() <= start < sentence.end()]
-        context_start = previous.start() if previous and _CONTINUES.match(body) else sentence.start()
-        context = text[context_start : sentence.end()]
+        context_start = previous.start() if previous and _CONTINUES.match(simple) else sentence.start()
+        context = reading[context_start : sentence.end()]
         shift = sentence.start() - context_start
         previous = sentence
-        sides = _counterparts(context)
+        sides = [(at, name and text[context_start + at : context_start + at + len(name)])
+                 for at, name in _counterparts(context)]
         placed = []  # the sentence's entries with where their figures start in it
         last_count = None  # the figure of the sentence's last ledger count, and what it counts
         for figure in figures(body):
-            is_money = _is_investment(figure, body[: figure.start], body[figure.end :])
-            counted = None if is_money else _counted(figure, body[: figure.start], body[figure.end :])
+            is_money = _is_investment(figure, simple[: figure.start], simple[figure.end :])
+            counted = None if is_money else _counted(figure, simple[: figure.start], simple[figure.end :])
             # a count joined to a ledger count (签约项目20个和35个) counts the same
             if not (is_money or counted) and last_count and figure.kind == "count" \
-                    and figure.unit == last_count[0].unit and body[last_count[0].end : figure.start] in _JOINED:
+                    and figure.unit == last_count[0].unit and simple[last_count[0].end : figure.start] in _JOINED:
                 counted = last_count[1]
             if not (is_money or counted):
                 continue
@@ -287,7 +291,7 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
                 "start": sentence.start(),
                 "end": sentence.end(),
             }))
-        _pair_respectively(placed, named, body.find("分别"), sentence.start())
+        _pair_respectively(placed, named, simple.find("分别"), sentence.start())
         entries += [entry for _, entry in placed]
     return entries
 
