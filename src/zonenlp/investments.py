@@ -58,7 +58,7 @@ _COUNTERPART = re.compile(
 # 与 the zone itself (某公司与园区签订): the other side is the one named before 与
 _THE_ZONE = re.compile(r"园区|高新区|开发区|经开区|该区|我区|本区|管委会")
 _NAMED_BEFORE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,16}$")
-# a company's description (企业某某, 某公司) that names no company: some deal without another side named
+# what names no one: a number of companies (一家储能企业, 多家企业), or words read past a name
 _NOT_A_NAME = re.compile(r"(?:一|多|几|数|若干)[家批个位]|.*(?:投资|改造|资产|完成|累计)")
 # a clause about part of the deals (其中与某科技对接的项目…) names no side of a figure before it
 _PART_OF_DEALS = re.compile(r"[，,]\s*其中")
@@ -74,6 +74,7 @@ _NOUN_BEFORE = re.compile(r"(项目|企业|客商)[\u4e00-\u9fff]{1,4}$")
 # counts that are no deals: an ordinal (第6个), a project's phase (二期), and companies
 # visited rather than signed or landed (走访企业20余家)
 _VISITED = re.compile(r"走访|拜访|考察|接待")
+# what joins a count to the one before it, of the same things (签约项目20个和35个)
 _JOINED = ("和", "、", "及", "与")
 # an amount that sizes a class of projects (超10亿元项目12个, 5000万元以上项目47个) is no
 # investment of its own: over or at least an amount, then the projects
@@ -128,12 +129,12 @@ def _zone_mentions(text: str) -> list[tuple[str | None, int, int]]:
     # spans found in the Simplified reading of the normalized text (one character for one),
     # names as written there, as quantities gives them
     written = normalize(text)
-    text = to_simplified(written)
+    simple = to_simplified(written)
     cities = _word_set("cities.txt")
     mentions = []
-    tokens, spans, position = default_tokenizer().segment(text), [], 0
+    tokens, spans, position = default_tokenizer().segment(simple), [], 0
     for token in tokens:
-        start = text.find(token, position)
+        start = simple.find(token, position)
         spans.append((start, start + len(token)) if start >= 0 else None)
         position = start + len(token) if start >= 0 else position
     for index, token in enumerate(tokens):
@@ -150,13 +151,13 @@ def _zone_mentions(text: str) -> list[tuple[str | None, int, int]]:
         else:
             continue  # a zone word alone (高新区), or after words no name is made of
         start, end = spans[first][0], spans[index][1]
-        district = _DISTRICT.match(text, end)
+        district = _DISTRICT.match(simple, end)
         end = district.end() if district else end
         name = written[start:end]
         every_zone = any(name.endswith(word) and _ALL_ZONES.fullmatch(name[: -len(word)]) for word in ZONE_SUFFIXES)
         mentions.append((None if every_zone else name, start, end))
     starts = {start for _, start, _ in mentions}
-    mentions += [(written[m.start() : m.end()], m.start(), m.end()) for m in _SUB_PARK.finditer(text)
+    mentions += [(written[m.start() : m.end()], m.start(), m.end()) for m in _SUB_PARK.finditer(simple)
                  if m.start() not in starts]  # a park's name the tokenizer joins is read above
     return sorted(mentions, key=lambda mention: mention[1])
 
@@ -230,8 +231,8 @@ def _kind(context: str, start: int, end: int) -> str | None:
 def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
     """The ledger entries of one paragraph, in the order of the text: ``kind`` (a target word
     before the figure in its sentence makes it 目标 unless something done comes between, else
-    the nearest kind word before it; see :data:`KINDS`), ``amount_yuan``
-    or ``count`` (with ``counted``), ``zone`` (the nearest named before it in its sentence, the
+    the nearest kind word before it; see :data:`KINDS`), ``amount_yuan`` or ``count`` (with
+    ``counted``), ``zone`` (the nearest named before it in its sentence, the
     zones before 分别 in order to the figures after it, else the paragraph's first, else ``zone``
     as given; None where that is a province's zones together), ``counterpart``, ``sentence`` and
     its ``start``/``end`` in ``text``, and ``approximate`` (超过, 约, 近 …).
@@ -307,7 +308,8 @@ def _pair_respectively(placed: list[tuple[int, dict[str, Any]]], named: list[tup
     if respectively < 0 or len(zones) < 2:
         return
     for money in (True, False):
-        paired = [entry for start, entry in placed if start > respectively and (entry["amount_yuan"] is not None) == money]
+        paired = [entry for start, entry in placed
+                  if start > respectively and (entry["amount_yuan"] is not None) == money]
         if len(paired) == len(zones):
             for entry, zone in zip(paired, zones):
                 entry["zone"] = zone
@@ -320,6 +322,7 @@ def ledger(inputs: Any, *, model: Any = None) -> Any:
     :func:`ledger_entries`; a record's ``zone`` field is the zone of its entries that name none."""
     from .analysis import _shipped_tagger
     from .archive import archive_articles, article_date, pandas_for
+    from .quantities import figures
 
     pd = pandas_for("the ledger")
     model = model if model is not None else _shipped_tagger()[0]
@@ -328,10 +331,8 @@ def ledger(inputs: Any, *, model: Any = None) -> Any:
         if not article.paragraphs:
             continue
         date, _ = article_date(article, name, record.get("date"))
-        # the zone names as ledger_entries reads them, so that an entry's zone is written alike
-        # whether its paragraph names it or not
-        article_zone = record.get("zone") or next((zone for text in [article.title or "", *article.paragraphs]
-                                                   for zone, _, _ in _zone_mentions(text) if zone), None)
+        article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
+                                                   for f in figures(text) if f.kind == "zone"), None)
         tags = model.tag(article.paragraphs, articles=[0] * len(article.paragraphs))
         for paragraph_number, (paragraph, tag) in enumerate(zip(article.paragraphs, tags), 1):
             if "investment" not in tag["themes"]:
