@@ -228,6 +228,24 @@ def _kind(context: str, start: int, end: int) -> str | None:
     return next((kind for mark_start, _, kind in marks if mark_start >= end), None)
 
 
+def _pair_respectively(placed: list[tuple[int, dict[str, Any]]], named: list[tuple[str | None, int]],
+                       respectively: int, offset: int) -> None:
+    """Give the figures after 分别 (at ``respectively`` in the sentence, -1 for none) the zones
+    named before it, in order, where there are as many amounts (or counts) as zones:
+    甲区和乙区将分别承担2000亿元和1500亿元. ``placed`` holds the sentence's entries with where
+    their figures start in it, ``named`` its zones with where they start in the paragraph,
+    which the sentence starts at ``offset`` of."""
+    zones = [name for name, start in named if name and start < offset + respectively]
+    if respectively < 0 or len(zones) < 2:
+        return
+    for money in (True, False):
+        paired = [entry for start, entry in placed
+                  if start > respectively and (entry["amount_yuan"] is not None) == money]
+        if len(paired) == len(zones):
+            for entry, zone in zip(paired, zones):
+                entry["zone"] = zone
+
+
 def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
     """The ledger entries of one paragraph, in the order of the text: ``kind`` (a target word
     before the figure in its sentence makes it 目标 unless something done comes between, else
@@ -295,24 +313,6 @@ def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]
         _pair_respectively(placed, named, simple.find("分别"), sentence.start())
         entries += [entry for _, entry in placed]
     return entries
-
-
-def _pair_respectively(placed: list[tuple[int, dict[str, Any]]], named: list[tuple[str | None, int]],
-                       respectively: int, offset: int) -> None:
-    """Give the figures after 分别 (at ``respectively`` in the sentence, -1 for none) the zones
-    named before it, in order, where there are as many amounts (or counts) as zones:
-    甲区和乙区将分别承担2000亿元和1500亿元. ``placed`` holds the sentence's entries with where
-    their figures start in it, ``named`` its zones with where they start in the paragraph,
-    which the sentence starts at ``offset`` of."""
-    zones = [name for name, start in named if name and start < offset + respectively]
-    if respectively < 0 or len(zones) < 2:
-        return
-    for money in (True, False):
-        paired = [entry for start, entry in placed
-                  if start > respectively and (entry["amount_yuan"] is not None) == money]
-        if len(paired) == len(zones):
-            for entry, zone in zip(paired, zones):
-                entry["zone"] = zone
 
 
 def ledger(inputs: Any, *, model: Any = None) -> Any:
