@@ -10,6 +10,10 @@ gives that match none. Then the seed page's ledger for 湘潭高新区. Writes
 benchmarks/results/ledger.md.
 
     python benchmarks/ledger.py
+    python benchmarks/ledger.py --only ledger-a   # one gold file, printed only
+
+With ``--only`` the other gold files are not read at all (so a held-out file stays unseen
+while the ledger is worked on) and the results file is not written, since it reports all.
 """
 
 from __future__ import annotations
@@ -37,10 +41,17 @@ def same(gold: dict, entry: dict) -> bool:
 
 
 def main() -> None:
-    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", metavar="NAME", help="score only the gold file NAME (e.g. ledger-a) and print, "
+                        "without writing the results file")
+    only = parser.parse_args().only
     from zonenlp.investments import ledger, ledger_entries
 
     files = sorted(GOLD.glob("*.jsonl"))
+    if only is not None:
+        files = [path for path in files if only in (path.name, path.stem)]
+        if not files:
+            parser.error(f"no gold file {only!r} in {GOLD}")
     tallies, kinds = {}, Counter()
     for path in files:
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -89,7 +100,7 @@ def main() -> None:
         + " | ".join(share(t["counterpart right"], t["matched"]) for t in tallies.values()) + " |",
         "| entries given that match no gold entry | "
         + " | ".join(f"{t['extra']} of {t['predicted']}" for t in tallies.values()) + " |",
-        "", "Kinds, gold → zonenlp, where they differ (both files): " + (", ".join(
+        "", f"Kinds, gold → zonenlp, where they differ ({only or 'both files'}): " + (", ".join(
             f"{g} → {p} ({n})" for (g, p), n in kinds.most_common() if g != p) or "none") + ".",
         "", "## The seed page, 湘潭高新区", "",
         "| kind | figure | amount (yuan) | count | counted | sentence |", "|---|---|---|---|---|---|",
@@ -99,8 +110,9 @@ def main() -> None:
 
     lines += [f"| {r['kind']} | {r['figure']} | {number(r['amount_yuan'], ',.0f')} | {number(r['count'], 'g')} "
               f"| {r['counted'] if isinstance(r['counted'], str) else ''} | {r['sentence'][:40]}… |" for r in xiangtan.to_dict("records")]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "ledger.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if only is None:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "ledger.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 
