@@ -101,3 +101,11 @@ def test_the_public_functions_stay_functions_after_their_modules_are_imported():
     import zonenlp.investments  # noqa: F401
 
     assert callable(zonenlp.digest) and callable(zonenlp.ledger)
+
+
+def test_a_ledger_entry_whose_paragraph_names_no_zone_takes_the_articles_first_zone_in_full(tmp_path, shipped_model):
+    page = tmp_path / "2024-06-01-page.txt"
+    page.write_text("杭州高新区（滨江）举行二季度项目集中签约活动\n\n6月1日，杭州高新区（滨江）举行二季度重大项目集中签约仪式。\n\n"
+                    "活动现场共签约项目15个，总投资128亿元，涵盖集成电路、智能物联等领域。\n", encoding="utf-8")
+    book = read_archive(page, model=shipped_model).ledger
+    assert {(e.zone, e.count if e.amount_yuan != e.amount_yuan else e.amount_yuan) for e in book.itertuples()} >= {("杭州高新区（滨江）", 1.28e10), ("杭州高新区（滨江）", 15)}

@@ -202,11 +202,9 @@ def _ledger_rows(name: str, number: int, article: Article, record: dict[str, Any
                  tags: list[list[str]]) -> list[dict[str, Any]]:
     """The ledger rows of one article, from the paragraphs tagged ``investment``; a record's
     ``zone`` field, else the first zone the article names, is the zone of entries that name none."""
-    from .investments import ledger_entries
-    from .quantities import figures
+    from .investments import first_zone, ledger_entries
 
-    article_zone = record.get("zone") or next((f.text for text in [article.title or "", *article.paragraphs]
-                                               for f in figures(text) if f.kind == "zone"), None)
+    article_zone = record.get("zone") or first_zone([article.title or "", *article.paragraphs])
     return [{"source": name, "article": number, "title": article.title, "date": date, "paragraph": n,
              **entry, "url": article.url}
             for n, (paragraph, themes) in enumerate(zip(article.paragraphs, tags), 1) if "investment" in themes

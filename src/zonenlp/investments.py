@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 
-__all__ = ["ledger", "ledger_entries", "KINDS"]
+__all__ = ["ledger", "ledger_entries", "first_zone", "KINDS"]
 
 #: The kinds of announcement, each with the words that mark it.
 KINDS = {
@@ -244,6 +244,12 @@ def _pair_respectively(placed: list[tuple[int, dict[str, Any]]], named: list[tup
         if len(paired) == len(zones):
             for entry, zone in zip(paired, zones):
                 entry["zone"] = zone
+
+
+def first_zone(texts: list[str]) -> str | None:
+    """The first zone that ``texts`` name, read as :func:`ledger_entries` reads zones (a
+    province's zones together are none): the zone of an article's entries that name none."""
+    return next((zone for text in texts for zone, _, _ in _zone_mentions(text) if zone), None)
 
 
 def ledger_entries(text: str, *, zone: str | None = None) -> list[dict[str, Any]]:
