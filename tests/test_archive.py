@@ -2,6 +2,7 @@
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,9 +57,14 @@ def test_a_folder_is_read_in_name_order(tmp_path, shipped_model):
     (tmp_path / "b.txt").write_text("园区人才公寓投入使用。\n", encoding="utf-8")
     (tmp_path / "a-2024-01-05.txt").write_text("高新区签约项目5个。\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("not a page", encoding="utf-8")
-    frame = digest(tmp_path, model=shipped_model)
+    (tmp_path / "2023").mkdir()
+    read = read_archive(tmp_path, model=shipped_model)
+    frame = read.digest
     assert [s.rsplit("/", 1)[-1] for s in frame["source"]] == ["a-2024-01-05.txt", "b.txt"]
     assert frame["date"].tolist()[0] == "2024-01-05"
+    assert [(Path(name).name, why) for name, why in read.summary.skipped] == [
+        ("2023", "a folder inside a folder: name it to read it"), ("notes.md", "not a page or a .jsonl file (.md)")]
+    assert "2 files skipped" in str(read.summary) and "skipped: " in str(read.summary)
 
 
 def test_a_record_or_page_that_cannot_be_read_is_a_row_with_its_error_and_in_the_summary(tmp_path, shipped_model):

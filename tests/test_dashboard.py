@@ -1,6 +1,7 @@
 """The digest dashboard (zonenlp.dashboard): the tables behind its charts, a page that works offline,
 and a real browser that renders it — and that reports a page that does not render."""
 
+import json
 import re
 import subprocess
 import sys
@@ -108,3 +109,10 @@ def test_a_page_that_does_not_render_is_reported(tmp_path, breakage, problem):
     page.write_text(html if breakage is None else html.replace(breakage, problem, 1), encoding="utf-8")
     problems = problems_of(browse(find_chromium(), page, tmp_path / "profile"), len(LEDGER), len(DIGEST))
     assert (problems == []) == (breakage is None), problems
+
+
+def test_the_month_chart_offers_every_zone_and_all_zones_together():
+    page = render_dashboard(DIGEST, LEDGER)
+    chart = page[page.index('"chart-themes"'):page.index('"chart-zones"')]
+    labels = [json.loads(label) for label in re.findall(r'"label":("[^"]+"),"method":"restyle"', chart)]
+    assert labels[0] == "all zones" and sorted(labels[1:]) == ["乙经开区", "甲高新区"]

@@ -84,18 +84,26 @@ def article_date(article: Article, name: str = "", record_date: str | None = Non
     return None, "unknown"
 
 
-def archive_sources(inputs: str | Path | Iterable[str | Path]) -> list[str]:
-    """Every page or record file the inputs name: folders opened (in name order), URLs kept."""
+def archive_sources(inputs: str | Path | Iterable[str | Path]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Every page or record file the inputs name (folders opened, in name order; URLs kept),
+    and the files and folders in those folders that are left out, with why."""
     from .readers import PAGE_SUFFIXES
 
     items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
-    sources = []
+    sources: list[str] = []
+    skipped: list[tuple[str, str]] = []
     for item in map(str, items):
-        if Path(item).is_dir():
-            sources += sorted(str(p) for p in Path(item).iterdir() if p.suffix.lower() in (*PAGE_SUFFIXES, ".jsonl"))
-        else:
+        if not Path(item).is_dir():
             sources.append(item)
-    return sources
+            continue
+        for path in sorted(Path(item).iterdir()):
+            if path.is_dir():
+                skipped.append((str(path), "a folder inside a folder: name it to read it"))
+            elif path.suffix.lower() in (*PAGE_SUFFIXES, ".jsonl"):
+                sources.append(str(path))
+            else:
+                skipped.append((str(path), f"not a page or a .jsonl file ({path.suffix or 'no suffix'})"))
+    return sources, skipped
 
 
 def pandas_for(what: str) -> Any:
@@ -252,7 +260,8 @@ def _error_row(source: str, error: str) -> dict[str, Any]:
 @dataclass
 class ArchiveSummary:
     """What :func:`read_archive` read: sources, articles and paragraphs, articles with no date
-    found, and the sources or records that failed with why (``failed``: ``(name, reason)``)."""
+    found, the sources or records that failed with why (``failed``: ``(name, reason)``), and
+    the files of the folders given that were not read, with why (``skipped``)."""
 
     sources: int = 0
     articles: int = 0
@@ -260,14 +269,20 @@ class ArchiveSummary:
     undated: int = 0
     ledger_entries: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
     def __str__(self) -> str:
-        failed = "".join(f"\n  failed: {name}: {why}" for name, why in self.failed[:10])
-        more = f"\n  … and {len(self.failed) - 10:,} more" if len(self.failed) > 10 else ""
+        listed = "".join(_listed(what, pairs) for what, pairs in (("failed", self.failed), ("skipped", self.skipped)))
         return (f"read {self.sources:,} sources: {self.articles:,} articles ({self.undated:,} with no date found, "
                 f"kept as 'date unknown'), {self.paragraphs:,} paragraphs, {self.ledger_entries:,} ledger entries, "
-                f"{len(self.failed):,} failed; {self.seconds:,.1f} s{failed}{more}")
+                f"{len(self.failed):,} failed, {len(self.skipped):,} files skipped; {self.seconds:,.1f} s{listed}")
+
+
+def _listed(what: str, pairs: list[tuple[str, str]], shown: int = 10) -> str:
+    """The first ``shown`` of ``pairs`` as lines ``what: name: why``, and how many more."""
+    lines = "".join(f"\n  {what}: {name}: {why}" for name, why in pairs[:shown])
+    return lines + (f"\n  … and {len(pairs) - shown:,} more {what}" if len(pairs) > shown else "")
 
 
 @dataclass
@@ -313,8 +328,8 @@ def read_archive(
         model = model if model is not None else _shipped_tagger()[0]
         run = partial(map_in_order, model, n_jobs=resolve_jobs(n_jobs))
     started = time.perf_counter()
-    sources = archive_sources(inputs)
-    summary = ArchiveSummary(sources=len(sources))
+    sources, skipped = archive_sources(inputs)
+    summary = ArchiveSummary(sources=len(sources), skipped=skipped)
     fetcher = Fetcher(cache=cache)
     rows: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
