@@ -42,6 +42,17 @@ def test_common_words_are_not_merged_into_zone_names(tok):
     assert tok.tokenize("支持高新区发展")[:2] == ["支持", "高新区"]
 
 
+@pytest.mark.parametrize("text, zone", [
+    ("今年以来经开区新签约项目8个", "经开区"),       # a time phrase (jieba: i)
+    ("得益于高新区的政策", "高新区"),                # a verb (v)
+    ("在深圳推介高新区的投资环境", "高新区"),       # a verb (v) again
+    ("这是安庆高新区今年引进的项目", "安庆高新区"),   # 这是 opens with a demonstrative
+    ("曹妃甸经开区新签约项目8个", "曹妃甸经开区"),    # a place jieba tags as a name (nrfg) stays one
+])
+def test_a_word_no_place_is_not_joined_to_the_zone_word_after_it(tok, text, zone):
+    assert zone in tok.tokenize(text)
+
+
 def test_punctuation_dropped_unless_asked(tok):
     assert "，" not in tok.tokenize("招商，引资")
     assert "，" in Tokenizer(keep_punctuation=True).tokenize("招商，引资")

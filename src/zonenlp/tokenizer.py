@@ -48,6 +48,11 @@ _NUMBER_SPLIT = re.compile(rf"({_NUMBER_TOKEN.pattern})")
 # featurizer writes as 0 in words and characters alike
 _DIGIT_RUNS = re.compile(r"\d\d*(?:[.,]\d+)*")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# jieba's tags of words that are never the place in a zone's name: verbs, idioms, adjectives,
+# pronouns, prepositions, adverbs, conjunctions, particles, times, numerals, measure words,
+# distinguishing words (国家级, 省级)
+_NOT_PLACE_TAGS = ("v", "i", "a", "r", "p", "d", "c", "u", "t", "m", "q", "b")
+_DEMONSTRATIVES = frozenset("这那该此每各")
 _PUNCT = re.compile(r"^[\W_]+$")
 
 # Words naming the kind of zone: a place name before one of them is part of the
@@ -252,11 +257,17 @@ class Tokenizer:
         # a known place, or a word that is not a common word of the dictionary
         # (支持, 推动 are; 清远, 浑南 are not): the name of a place before a zone word
         # cities.txt: the prefecture-level cities, places even where jieba tags them otherwise (嘉兴 nr, 合肥 n)
-        return token in _word_set("places.txt") or token in _word_set("cities.txt") or (
+        if token in _word_set("places.txt") or token in _word_set("cities.txt"):
+            return True
+        return (
             2 <= len(token) <= 4
             and _CJK.match(token) is not None
             and token not in load_stopwords()
             and token not in _word_set("common_words.txt")
+            # nor a word jieba's dictionary knows as a verb, time or other word no place name is
+            # (得益于 v, 今年以来 i, 国家级 b), nor one opening with a demonstrative (这是, 这片)
+            and not jieba_dictionary().tags.get(token, "x").startswith(_NOT_PLACE_TAGS)
+            and token[0] not in _DEMONSTRATIVES
         )
 
     def _merge_zone_names(self, tokens: list[str]) -> list[str]:
