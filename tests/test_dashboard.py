@@ -85,12 +85,12 @@ chromium = pytest.mark.skipif(find_chromium() is None, reason="no Chromium (apt-
 
 
 @chromium
-def test_the_dashboard_of_a_generated_archive_renders_in_headless_chromium(tmp_path):
+def test_the_dashboard_of_a_generated_archive_of_2000_pages_renders_in_headless_chromium(tmp_path):
     png = tmp_path / "dashboard.png"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot_dashboard.py"), "--pages", "60",
-                             "--png", str(png)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot_dashboard.py"), "--pages", "2000",
+                             "--jobs", "2", "--png", str(png)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"of 60 articles and \d+ ledger entries in .*: 4 charts, no script errors", result.stdout)
+    assert re.search(r"of 2000 articles and \d+ ledger entries in .*: 4 charts, no script errors", result.stdout)
     assert png.stat().st_size > 20_000
 
 
