@@ -16,7 +16,7 @@ import zonenlp
 MODULES = sorted(m.name for m in pkgutil.iter_modules(zonenlp.__path__) if m.name not in ("__main__", "resources", "_models"))
 #: Modules with no example: errors and internals a user does not call.
 WITHOUT_EXAMPLES = {
-    "_estimator", "_ngram_tables", "_safe_format", "_version", "batch", "checkpoint", "cli", "corpus",
+    "_estimator", "_ngram_tables", "_safe_format", "_version", "batch", "checkpoint", "cli", "commands", "corpus",
     "errors", "inference", "readers", "report", "thresholds", "workers",
 }
 
