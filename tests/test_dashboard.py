@@ -116,3 +116,8 @@ def test_the_month_chart_offers_every_zone_and_all_zones_together():
     chart = page[page.index('"chart-themes"'):page.index('"chart-zones"')]
     labels = [json.loads(label) for label in re.findall(r'"label":("[^"]+"),"method":"restyle"', chart)]
     assert labels[0] == "all zones" and sorted(labels[1:]) == ["乙经开区", "甲高新区"]
+
+
+def test_one_zone_written_two_ways_is_one_zone():
+    aliases = frame([("2024-03-02", ["武进国家高新区"], 2, 1.0, 0.0, []), ("2024-03-09", ["武进高新区"], 2, 1.0, 0.0, [])])
+    assert zones_by_theme(aliases)["investment"].to_dict() == {"武进高新区": 4.0}

@@ -26,7 +26,7 @@ from typing import Any
 from .errors import MissingDependencyError, ZonenlpError
 from .page import Article
 
-__all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date", "archive_sources", "pandas_for",
+__all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date", "zone_key", "archive_sources", "pandas_for",
            "DIGEST_COLUMNS", "LEDGER_COLUMNS"]
 
 # a date in a file or URL name: 2024-03-29, 2024_03_29, 20240329
@@ -41,6 +41,33 @@ DIGEST_COLUMNS = ("source", "article", "title", "date", "date_from", "zones", "t
 #: The ledger's columns: where the entry came from, then :func:`zonenlp.investments.ledger_entries`'s fields.
 LEDGER_COLUMNS = ("source", "article", "title", "date", "paragraph", "kind", "amount_yuan", "count", "counted",
                   "approximate", "zone", "counterpart", "figure", "sentence", "start", "end", "url")
+
+
+# the long forms of a zone's kind, and the short one news uses for the same zone
+_ZONE_KIND_FORMS = re.compile(
+    r"(?:国家级?)?(?:(高新技术产业开发区|高新区)|(经济技术开发区|经济开发区|经开区))$"
+)
+
+
+def zone_key(name: str) -> str:
+    """One name for one zone however it is written: the short kind (高新区, 经开区) after its
+    place, so that an archive's articles group by zone.
+
+    >>> [zone_key(n) for n in ["武进国家高新区", "湘潭高新技术产业开发区", "嘉兴经济技术开发区", "烟台开发区"]]
+    ['武进高新区', '湘潭高新区', '嘉兴经开区', '烟台开发区']
+    """
+    match = _ZONE_KIND_FORMS.search(name)
+    if match is None or match.start() < 2:  # a bare kind (国家高新区) names no one zone
+        return name
+    return name[: match.start()] + ("高新区" if match.group(1) else "经开区")
+
+
+def _one_name_each(zones: list[str]) -> list[str]:
+    """``zones`` in order, each zone once, as first written (武进高新区 and 武进国家高新区 are one)."""
+    first: dict[str, str] = {}
+    for zone in zones:
+        first.setdefault(zone_key(zone), zone)
+    return list(first.values())
 
 
 def _full(figure: Any, year: int | None) -> str | None:
@@ -239,7 +266,7 @@ def _analysed(model: Any, item: list[str | _Entry], k: int) -> list[tuple[dict[s
         zones = ([record["zone"]] if record.get("zone") else []) + (analysis.zones if analysis else [])
         row = {
             "source": name, "article": number, "title": article.title, "date": date, "date_from": date_from,
-            "zones": list(dict.fromkeys(zones)),
+            "zones": _one_name_each(zones),
             "themes": analysis.themes if analysis else [],
             **{f"share_{label}": (analysis.theme_shares[label] if analysis else 0.0) for label in labels},
             "paragraphs": len(article.paragraphs),

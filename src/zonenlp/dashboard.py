@@ -56,11 +56,14 @@ def _themes(digest: Any) -> list[str]:
 
 
 def _read(digest: Any) -> Any:
-    """The articles read (no error rows), with ``month`` and main ``zone`` (the most named)."""
+    """The articles read (no error rows), with ``month`` and main ``zone`` (the most named,
+    by :func:`zonenlp.archive.zone_key`: 武进国家高新区 and 武进高新区 are one zone)."""
+    from .archive import zone_key
+
     read = digest[digest["error"].isna()] if "error" in digest.columns else digest
     return read.assign(
         month=[d[:7] if isinstance(d, str) and d else UNKNOWN_DATE for d in read["date"]],
-        zone=[z[0] if len(z) else UNKNOWN_ZONE for z in read["zones"]],
+        zone=[zone_key(z[0]) if len(z) else UNKNOWN_ZONE for z in read["zones"]],
     )
 
 
@@ -198,7 +201,10 @@ def render_dashboard(digest: Any, ledger: Any, *, title: str = "zonenlp digest")
         + figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", default_height=f"{height}px",
                          config={"displaylogo": False, "responsive": True})
         + "</section>" for name, heading, figure, height in charts)
+    from .archive import zone_key
+
     ledger = ledger.astype(object).where(ledger.notna(), None)  # NaN is no JSON: an empty cell is null
+    ledger["zone"] = [zone_key(z) if z else z for z in ledger["zone"]]
     ledger_rows = [{"date": r.date, "zone": r.zone, "kind": r.kind, "amount": r.amount_yuan, "count": r.count,
                     "counted": r.counted, "counterpart": r.counterpart, "sentence": r.sentence, "link": _link(r._asdict())}
                    for r in ledger.itertuples(index=False)]
