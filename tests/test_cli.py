@@ -217,3 +217,21 @@ def test_digest_writes_the_dashboard_and_the_csv_tables_and_summarises_what_it_r
         ledger = list(csv.DictReader(f))
     assert {("南湖高新区", "8600000000.0"), ("湘潭高新区", "3900000000.0")} <= {(r["zone"], r["amount_yuan"]) for r in ledger}
     assert main(["digest", str(pages), "-o", str(out), "--scheduler", "tcp://x:1"]) == 2
+
+
+def test_digest_never_replaces_an_input_or_an_existing_file_unasked(tmp_path, capsys):
+    pytest.importorskip("plotly")
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>高新区新签约项目12个。</p></body></html>", encoding="utf-8")
+    before = page.read_bytes()
+    assert main(["digest", str(tmp_path), "-o", str(page), "--force"]) == 2
+    assert "would be the input file" in capsys.readouterr().err and page.read_bytes() == before
+    (tmp_path / "old.html").write_text("last week's dashboard", encoding="utf-8")
+    assert main(["digest", str(SEED_PAGE), "-o", str(tmp_path / "old.html")]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["digest", str(SEED_PAGE), "-o", str(tmp_path / "no" / "d.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["digest", "-o", str(tmp_path / "d.html")]) == 2
+    assert "nothing to digest" in capsys.readouterr().err
+    assert main(["digest", str(SEED_PAGE), "-o", str(tmp_path / "old.html"), "--force", "--quiet"]) == 0
+    assert not (tmp_path / "old.html.part").exists() and "plotly" in (tmp_path / "old.html").read_text(encoding="utf-8")

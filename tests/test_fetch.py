@@ -206,3 +206,17 @@ def test_a_resumed_job_with_a_cache_fetches_nothing_twice(server, tmp_path, ship
     assert all(Handler.hits[p] == 1 for p in paths)
     run_batch(reader(), reference, shipped_model)  # from the cache alone: the same records
     assert out.read_bytes() == reference.read_bytes() and all(Handler.hits[p] == 1 for p in paths)
+
+
+def test_digest_reads_a_list_of_urls_with_the_failures_listed(server, tmp_path, capsys):
+    pytest.importorskip("plotly")
+    from zonenlp.cli import main
+
+    links = tmp_path / "links.txt"
+    links.write_text(f"# this week\n{server}/ok\n{server}/missing\n", encoding="utf-8")
+    out = tmp_path / "digest.html"
+    assert main(["digest", "--urls", str(links), "-o", str(out), "--csv", str(tmp_path), "--quiet",
+                 "--cache", str(tmp_path / "cache")]) == 0
+    err = capsys.readouterr().err
+    assert "read 2 sources: 1 articles" in err and f"failed: {server}/missing: " in err and "HTTP 404" in err
+    assert f'"link": "{server}/ok"' in out.read_text(encoding="utf-8")  # the article links to its URL

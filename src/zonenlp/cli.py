@@ -136,14 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="examples:\n"
         "  zonenlp digest archive/ -o digest.html --jobs 2\n"
         "  zonenlp digest pages/ wire.jsonl -o digest.html --csv tables/    # also digest.csv and ledger.csv\n"
-        "  zonenlp digest https://example.org/news/a.html https://example.org/news/b.html -o digest.html --cache cache/\n"
+        "  zonenlp digest --urls links.txt -o digest.html --cache cache/   # a URL a line; a rerun fetches nothing\n"
         "  zonenlp digest archive/ -o digest.html --engine dask --scheduler tcp://10.0.0.5:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    digest.add_argument("inputs", nargs="+", metavar="INPUT", help="a page, web page, PDF, folder, URL or .jsonl file")
+    digest.add_argument("inputs", nargs="*", metavar="INPUT", help="a page, web page, PDF, folder, URL or .jsonl file")
+    digest.add_argument("--urls", type=Path, metavar="FILE", help="also read the URLs listed in FILE, one a line")
     digest.add_argument("-o", "--output", required=True, type=Path, metavar="HTML", help="where to write the dashboard")
     digest.add_argument("--csv", type=Path, metavar="DIR", help="also write DIR/digest.csv (one row per article) and DIR/ledger.csv")
     digest.add_argument("--title", default="zonenlp digest", help="the dashboard's title (default: %(default)s)")
+    digest.add_argument("--force", action="store_true", help="replace the dashboard or CSV files if they exist (never an input)")
     digest.add_argument("--cache", type=Path, metavar="DIR", help="keep fetched URLs in DIR, so that a second run fetches nothing")
     _add(digest, "-k", default=10, help="keywords per article (default: %(default)s)")
     _add(digest, "--model", "--jobs", "--progress", "--quiet", "--engine", "--scheduler")

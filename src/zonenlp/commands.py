@@ -117,6 +117,30 @@ def run_batch(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _url_list(path: Path) -> list[str]:
+    """The URLs of a file of them, one a line (blank lines and ``#`` comments skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ZonenlpError(f"cannot read the URL list {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _check_digest_outputs(args: argparse.Namespace, inputs: list[str]) -> None:
+    """Refuse, before hours of reading, outputs that cannot be written or would replace an input
+    (or, without --force, any existing file)."""
+    from .archive import archive_sources
+    from .checkpoint import check_output_path
+    from .fetch import is_url
+
+    files = [Path(source) for source in archive_sources(inputs)[0] if not is_url(source)]
+    outputs = [args.output, *((args.csv / "digest.csv", args.csv / "ledger.csv") if args.csv else ())]
+    for output in outputs:
+        check_output_path(output, files, overwrite=args.force)
+    if not args.output.parent.is_dir():
+        raise ZonenlpError(f"cannot write {args.output}: the folder {args.output.parent} does not exist")
+
+
 def run_digest(args: argparse.Namespace, out: TextIO) -> int:
     from contextlib import nullcontext
 
@@ -127,12 +151,16 @@ def run_digest(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.scheduler and args.engine != "dask":
         raise ZonenlpError("--scheduler needs --engine dask")
+    inputs = [*args.inputs, *(_url_list(args.urls) if args.urls else [])]
+    if not inputs:
+        raise ZonenlpError("nothing to digest: give INPUTs or --urls FILE")
+    _check_digest_outputs(args, inputs)
     if args.engine == "dask":
         from .dask import connect
     cluster = connect(args.scheduler, n_workers=args.jobs) if args.engine == "dask" else nullcontext()
     try:
         with cluster as client:
-            read = read_archive(args.inputs, model=args.model if client else load(args.model), k=args.k,
+            read = read_archive(inputs, model=args.model if client else load(args.model), k=args.k,
                                 n_jobs=args.jobs, cache=args.cache, client=client,
                                 progress=show_progress(quiet=args.quiet, force=args.progress))
         write_dashboard(args.output, read.digest, read.ledger, title=args.title)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -224,9 +225,12 @@ def render_dashboard(digest: Any, ledger: Any, *, title: str = "zonenlp digest")
 
 
 def write_dashboard(path: str | Path, digest: Any, ledger: Any, *, title: str = "zonenlp digest") -> Path:
-    """Write :func:`render_dashboard` to ``path`` (UTF-8) and return it."""
+    """Write :func:`render_dashboard` to ``path`` (UTF-8) and return it. The page is written
+    beside it first and then renamed, so that an interrupted write leaves any earlier one whole."""
     path = Path(path)
-    path.write_text(render_dashboard(digest, ledger, title=title), encoding="utf-8")
+    part = path.with_name(path.name + ".part")
+    part.write_text(render_dashboard(digest, ledger, title=title), encoding="utf-8")
+    os.replace(part, path)
     return path
 
 
