@@ -63,7 +63,7 @@ def test_a_folder_is_read_in_name_order(tmp_path, shipped_model):
     assert [s.rsplit("/", 1)[-1] for s in frame["source"]] == ["a-2024-01-05.txt", "b.txt"]
     assert frame["date"].tolist()[0] == "2024-01-05"
     assert [(Path(name).name, why) for name, why in read.summary.skipped] == [
-        ("2023", "a folder inside a folder: name it to read it"), ("notes.md", "not a page or a .jsonl file (.md)")]
+        ("2023", "a folder inside a folder: name it to read it"), ("notes.md", "not a page or a file of records (.md)")]
     assert "2 files skipped" in str(read.summary) and "skipped: " in str(read.summary)
 
 
@@ -115,3 +115,19 @@ def test_a_ledger_entry_whose_paragraph_names_no_zone_takes_the_articles_first_z
                     "活动现场共签约项目15个，总投资128亿元，涵盖集成电路、智能物联等领域。\n", encoding="utf-8")
     book = read_archive(page, model=shipped_model).ledger
     assert {(e.zone, e.count if e.amount_yuan != e.amount_yuan else e.amount_yuan) for e in book.itertuples()} >= {("杭州高新区（滨江）", 1.28e10), ("杭州高新区（滨江）", 15)}
+
+
+def test_csv_records_in_gb18030_with_empty_cells_and_a_file_without_a_text_column(tmp_path, shipped_model):
+    wire = tmp_path / "wire.csv"
+    wire.write_bytes("title,text,date,zone\n签约,湘潭高新区新签约项目10个，总投资39亿元。,2024-03-29,\n"
+                     "人才,园区人才公寓投入使用。,,北湖高新区\n".encode("gb18030"))
+    (tmp_path / "notes.csv").write_text("url,body\nx,园区\n", encoding="utf-8")
+    read = read_archive(tmp_path, model=shipped_model)
+    frame = read.digest.set_index("source")
+    signed, talent = frame.loc[f"{wire}:2"], frame.loc[f"{wire}:3"]
+    assert (signed["title"], signed["date"], signed["date_from"], signed["zones"]) == ("签约", "2024-03-29", "record", ["湘潭高新区"])
+    assert (talent["date_from"], talent["zones"]) == ("unknown", ["北湖高新区"])  # an empty date cell is no date
+    assert read.summary.failed == [(str(tmp_path / "notes.csv"),
+                                    f'cannot read {tmp_path / "notes.csv"}: {tmp_path / "notes.csv"} has no "text" column; '
+                                    "its columns are ['url', 'body']")]
+    assert {(e.zone, e.amount_yuan) for e in read.ledger.itertuples() if e.amount_yuan == e.amount_yuan} == {("湘潭高新区", 3.9e9)}

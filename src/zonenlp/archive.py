@@ -1,7 +1,7 @@
 """A digest of an archive: one row per article — where and when, which zones, how much of each theme, its keywords and figures — and its investment ledger.
 
 :func:`read_archive` reads text pages, saved web pages, PDFs, folders of them, URLs, and
-JSON Lines records (one article each), analyses every article as :func:`zonenlp.analyze`
+JSON Lines and CSV records (one article each), analyses every article as :func:`zonenlp.analyze`
 does, on ``n_jobs`` processes, and returns both pandas DataFrames an analyst works with:
 :func:`digest`'s (one row per article) and :func:`zonenlp.ledger`'s (one row per investment
 figure). An article whose date cannot be found keeps an empty date (``date_from`` says
@@ -13,6 +13,7 @@ Needs pandas: ``pip install "zonenlp[digest]"``.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import time
@@ -23,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .errors import MissingDependencyError, ZonenlpError
+from .errors import InputValueError, MissingDependencyError, ZonenlpError
 from .page import Article
 
 __all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date", "zone_key", "archive_sources", "pandas_for",
@@ -33,8 +34,10 @@ __all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date"
 _NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 # a date printed with digits only in a date line: 2024-05-16, 2024/5/16, 2024.05.16
 _PRINTED_DATE = re.compile(r"(?<!\d)(20\d{2})([-/.])(1[0-2]|0?[1-9])\2(3[01]|[12]\d|0?[1-9])(?!\d)")
-#: Records of a JSON Lines file sent to a worker at a time.
+#: Records of a JSON Lines or CSV file sent to a worker at a time.
 RECORDS_PER_ITEM = 64
+#: Files of records, an article each: JSON Lines, and CSV with a header row.
+RECORD_SUFFIXES = (".jsonl", ".csv")
 #: The digest's columns, with ``share_<theme>`` for each theme of the model in place of ``*``.
 DIGEST_COLUMNS = ("source", "article", "title", "date", "date_from", "zones", "themes", "*", "paragraphs",
                   "keywords", "money_yuan", "project_counts", "url", "error")
@@ -126,10 +129,10 @@ def archive_sources(inputs: str | Path | Iterable[str | Path]) -> tuple[list[str
         for path in sorted(Path(item).iterdir()):
             if path.is_dir():
                 skipped.append((str(path), "a folder inside a folder: name it to read it"))
-            elif path.suffix.lower() in (*PAGE_SUFFIXES, ".jsonl"):
+            elif path.suffix.lower() in (*PAGE_SUFFIXES, *RECORD_SUFFIXES):
                 sources.append(str(path))
             else:
-                skipped.append((str(path), f"not a page or a .jsonl file ({path.suffix or 'no suffix'})"))
+                skipped.append((str(path), f"not a page or a file of records ({path.suffix or 'no suffix'})"))
     return sources, skipped
 
 
@@ -149,30 +152,49 @@ _Entry = tuple[str, int, Any, dict[str, Any]]
 FILES_PER_ITEM = 8
 
 
-def _record(source: str, number: int, line: str) -> tuple[str, Article, dict[str, Any]] | str:
-    """``(name, article, record)`` of one JSON Lines record, or why it cannot be read."""
+def _record(source: str, where: str, record: object) -> tuple[str, Article, dict[str, Any]] | str:
+    """``(name, article, record)`` of one record (``where`` it is: "line 3", "row 3"), or why it is none."""
     from .text import split_paragraphs
 
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return f"line {number} is not valid JSON: {exc.msg}"
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        return f'line {number} has no "text" string'
-    article = Article(title=record.get("title"), paragraphs=split_paragraphs(record["text"]), url=record.get("url"))
-    return str(record.get("source") or record.get("url") or f"{source}:{number}"), article, record
+        return f'{where} has no "text" string'
+    record = {key: value for key, value in record.items() if value != ""}  # an empty CSV cell is no value
+    article = Article(title=record.get("title"), paragraphs=split_paragraphs(record.get("text", "")),
+                      url=record.get("url"))
+    return str(record.get("source") or record.get("url") or f"{source}:{where.split()[-1]}"), article, record
+
+
+def _records(source: str) -> Iterator[tuple[str, object]]:
+    """``(where, record)`` of each record of a JSON Lines or CSV file (a ``str`` saying why for a
+    line that is not JSON), read in its encoding (UTF-8, with or without BOM, or GB18030)."""
+    from .readers import detect_encoding
+
+    with open(source, encoding=detect_encoding(source), newline="") as lines:
+        if source.lower().endswith(".csv"):
+            rows = csv.DictReader(lines)
+            if "text" not in (rows.fieldnames or []):
+                raise InputValueError(f'{source} has no "text" column; its columns are {rows.fieldnames or []}')
+            yield from ((f"row {number}", row) for number, row in enumerate(rows, 2))  # row 1 is the header
+            return
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    yield f"line {number}", json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield f"line {number}", f"line {number} is not valid JSON: {exc.msg}"
 
 
 def _items(sources: list[str], fetcher: Any) -> Iterator[tuple[list[str | _Entry], int]]:
     """The work of ``sources``, in their order: lists of pages to read (their paths, up to
-    :data:`FILES_PER_ITEM`) or of articles read here (records of a JSON Lines file,
+    :data:`FILES_PER_ITEM`) or of articles read here (records of a JSON Lines or CSV file,
     :data:`RECORDS_PER_ITEM` at a time; pages fetched from URLs, one pace per host), each with
     the number of sources it completes, for the progress bar."""
     from .fetch import is_url, read_url
 
     files: list[str | _Entry] = []
     for source in sources:
-        if not is_url(source) and not source.endswith(".jsonl"):
+        records = not is_url(source) and source.lower().endswith(RECORD_SUFFIXES)
+        if not is_url(source) and not records:
             files.append(source)
             if len(files) == FILES_PER_ITEM:
                 yield files, len(files)
@@ -181,7 +203,7 @@ def _items(sources: list[str], fetcher: Any) -> Iterator[tuple[list[str | _Entry
         if files:
             yield files, len(files)
             files = []
-        if source.endswith(".jsonl") and not is_url(source):
+        if records:
             yield from _record_items(source)
             continue
         try:
@@ -193,26 +215,23 @@ def _items(sources: list[str], fetcher: Any) -> Iterator[tuple[list[str | _Entry
 
 
 def _record_items(source: str) -> Iterator[tuple[list[str | _Entry], int]]:
-    """The records of the JSON Lines file ``source`` as items, the last one completing it; a
-    line that is no record, or a file that cannot be read, is an entry with its ``error``."""
+    """The records of the JSON Lines or CSV file ``source`` as items, the last one completing it;
+    a line that is no record, or a file that cannot be read, is an entry with its ``error``."""
     numbers: Counter[str] = Counter()
     batch: list[str | _Entry] = []
     try:
-        with open(source, encoding="utf-8-sig") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                read = _record(source, number, line)
-                if isinstance(read, str):
-                    batch.append((f"{source}:{number}", 1, None, {"error": read}))
-                else:
-                    name, article, record = read
-                    numbers[name] += 1
-                    batch.append((name, numbers[name], article, record))
-                if len(batch) == RECORDS_PER_ITEM:
-                    yield batch, 0
-                    batch = []
-    except (OSError, UnicodeDecodeError) as exc:
+        for where, record in _records(source):
+            read = record if isinstance(record, str) else _record(source, where, record)
+            if isinstance(read, str):
+                batch.append((f"{source}:{where.split()[-1]}", 1, None, {"error": read}))
+            else:
+                name, article, fields = read
+                numbers[name] += 1
+                batch.append((name, numbers[name], article, fields))
+            if len(batch) == RECORDS_PER_ITEM:
+                yield batch, 0
+                batch = []
+    except (OSError, UnicodeDecodeError, csv.Error, ZonenlpError) as exc:
         batch.append((source, 1, None, {"error": f"cannot read {source}: {getattr(exc, 'strerror', None) or exc}"}))
     yield batch, 1
 
@@ -329,7 +348,7 @@ def read_archive(
     ledger and a summary (an :class:`Archive`).
 
     ``inputs`` are pages (``.txt``), saved web pages, PDFs, folders of them, URLs (fetched here,
-    one request a second per host, kept in ``cache`` if given) and JSON Lines records with
+    one request a second per host, kept in ``cache`` if given) and JSON Lines or CSV records (a header row) with
     ``text`` and optional ``title``, ``date``, ``zone``, ``source``/``url``. A source or record
     that cannot be read is a digest row with its ``error`` and is listed in the summary.
     ``progress`` shows a bar of the sources done on standard error. Memory holds the rows and

@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "digest", run_digest,
         help="digest an archive into one offline HTML dashboard (and CSV files): themes by month and zone, the investment ledger",
         description="Read every article of INPUTS (pages .txt, saved web pages .html, PDFs, folders of them, URLs, "
-        "JSON Lines records with text and optional title, date, zone, source/url), tag every paragraph, and write "
+        "JSON Lines or CSV records with text and optional title, date, zone, source/url), tag every paragraph, and write "
         "one self-contained HTML dashboard that opens offline: theme share by month (per zone), the zones most "
         "active per theme, investment announced by quarter, terms new or rising in the latest month, the investment "
         "ledger as a sortable, filterable table with totals, and the articles linked to their sources. Dates come "
@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  zonenlp digest archive/ -o digest.html --engine dask --scheduler tcp://10.0.0.5:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    digest.add_argument("inputs", nargs="*", metavar="INPUT", help="a page, web page, PDF, folder, URL or .jsonl file")
+    digest.add_argument("inputs", nargs="*", metavar="INPUT", help="a page, web page, PDF, folder, URL, or .jsonl or .csv file of records")
     digest.add_argument("--urls", type=Path, metavar="FILE", help="also read the URLs listed in FILE, one a line")
     digest.add_argument("-o", "--output", required=True, type=Path, metavar="HTML", help="where to write the dashboard")
     digest.add_argument("--csv", type=Path, metavar="DIR", help="also write DIR/digest.csv (one row per article) and DIR/ledger.csv")
