@@ -1,6 +1,7 @@
 """The digest of an archive (zonenlp.archive): one row per article, dates found or kept empty, never dropped."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -131,3 +132,19 @@ def test_csv_records_in_gb18030_with_empty_cells_and_a_file_without_a_text_colum
                                     f'cannot read {tmp_path / "notes.csv"}: {tmp_path / "notes.csv"} has no "text" column; '
                                     "its columns are ['url', 'body']")]
     assert {(e.zone, e.amount_yuan) for e in read.ledger.itertuples() if e.amount_yuan == e.amount_yuan} == {("湘潭高新区", 3.9e9)}
+
+
+@pytest.mark.parametrize("inputs, error, message", [
+    (None, "InputTypeError", "inputs must be a path, a URL or a list of them, got NoneType"),
+    (["a.txt", 7], "InputTypeError", "inputs[1] must be a path or a URL, got int"),
+])
+def test_inputs_that_are_no_paths_get_a_typed_error(inputs, error, message, shipped_model):
+    import zonenlp
+
+    with pytest.raises(getattr(zonenlp, error), match=re.escape(message)):
+        read_archive(inputs, model=shipped_model)
+
+
+def test_k_must_be_positive(shipped_model):
+    with pytest.raises(InputValueError, match="k must be a positive int"):
+        digest([], model=shipped_model, k=0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import time
 from collections import Counter
@@ -24,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .errors import InputValueError, MissingDependencyError, ZonenlpError
+from .errors import InputTypeError, InputValueError, MissingDependencyError, ZonenlpError
 from .page import Article
 
 __all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date", "zone_key", "archive_sources", "pandas_for",
@@ -114,12 +115,24 @@ def article_date(article: Article, name: str = "", record_date: str | None = Non
     return None, "unknown"
 
 
+def _listed_inputs(inputs: object) -> list[str | os.PathLike[str]]:
+    """``inputs`` as a list of paths and URLs, or an :class:`InputTypeError` saying what is wrong."""
+    try:
+        items = list(inputs)  # type: ignore[call-overload]
+    except TypeError:
+        raise InputTypeError(f"inputs must be a path, a URL or a list of them, got {type(inputs).__name__}") from None
+    for index, item in enumerate(items):
+        if not isinstance(item, (str, os.PathLike)):
+            raise InputTypeError(f"inputs[{index}] must be a path or a URL, got {type(item).__name__}: {item!r:.60}")
+    return items
+
+
 def archive_sources(inputs: str | Path | Iterable[str | Path]) -> tuple[list[str], list[tuple[str, str]]]:
     """Every page or record file the inputs name (folders opened, in name order; URLs kept),
     and the files and folders in those folders that are left out, with why."""
     from .readers import PAGE_SUFFIXES
 
-    items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    items = [inputs] if isinstance(inputs, (str, os.PathLike)) else _listed_inputs(inputs)
     sources: list[str] = []
     skipped: list[tuple[str, str]] = []
     for item in map(str, items):
@@ -360,6 +373,9 @@ def read_archive(
     """
     pd = pandas_for("the digest")
     from .analysis import _shipped_tagger
+    from .text import check_positive_int
+
+    check_positive_int(k, "k")
     from .display import progress_bar
     from .fetch import Fetcher
     from .workers import map_in_order, resolve_jobs
