@@ -369,7 +369,9 @@ def read_archive(
 
     With a Dask ``client`` (:func:`zonenlp.dask.connect`) the articles are analysed on its
     cluster instead of ``n_jobs`` local processes, with the same result; ``model`` is then a
-    model file every worker can read, or ``None`` for the shipped model.
+    model file every worker can read, or ``None`` for the shipped model. The workers read the
+    pages themselves, so on a cluster of several machines the files must be at the same paths
+    on every worker (a shared file system); records and URLs are read here and sent.
     """
     pd = pandas_for("the digest")
     from .analysis import _shipped_tagger
