@@ -140,8 +140,8 @@ def test_the_digest_on_a_cluster_is_the_local_digest(client, tmp_path, shipped_m
     assert len(local.digest) == 3 * 6 + 9 and (local.digest["paragraphs"] == 0).sum() == 1  # the empty record kept
     assert len(local.ledger) >= 3 * 4
     assert remote.digest.equals(local.digest) and remote.ledger.equals(local.ledger)
-    for engine in (["--engine", "dask", "--scheduler", client.scheduler.address], []):
-        assert main(["digest", str(pages), "-o", str(tmp_path / "d.html"), "--csv", str(tmp_path / ("csv" + "".join(engine[:1]))),
+    for name, engine in (("dask", ["--engine", "dask", "--scheduler", client.scheduler.address]), ("local", [])):
+        assert main(["digest", str(pages), "-o", str(tmp_path / f"{name}.html"), "--csv", str(tmp_path / name),
                      "--quiet", *engine]) == 0
-    assert (tmp_path / "csv" / "ledger.csv").read_bytes() == (tmp_path / "csv--engine" / "ledger.csv").read_bytes()
-    assert (tmp_path / "csv" / "digest.csv").read_bytes() == (tmp_path / "csv--engine" / "digest.csv").read_bytes()
+    for table in ("digest.csv", "ledger.csv"):
+        assert (tmp_path / "dask" / table).read_bytes() == (tmp_path / "local" / table).read_bytes()
