@@ -22,18 +22,14 @@ from html import unescape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshot_report import CHROMIUM_FLAGS, find_chromium, png_distinct_bytes  # noqa: E402
+from screenshot_report import browse, find_chromium, png_distinct_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHARTS = 4
 
 
-def browse(chromium: str, page: Path, profile: Path, *options: str) -> str:
-    """Chromium's DOM of ``page`` after its scripts ran (or what ``options`` ask for instead)."""
-    command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=15000", *options]
-    done = subprocess.run([*command, *(() if options else ("--dump-dom",)), page.as_uri()],
-                          capture_output=True, text=True, timeout=180)
-    return done.stdout
+#: Virtual time Chromium gives the page's scripts before it dumps the DOM, in ms.
+WAIT_MS = 15000
 
 
 def problems_of(dom: str, entries: int, articles: int) -> list[str]:
@@ -82,10 +78,7 @@ def main() -> int:
                             "--pages", str(args.pages)], check=True, capture_output=True)
         read = read_archive(archive, n_jobs=args.jobs)
         page = write_dashboard(Path(tmp) / "digest.html", read.digest, read.ledger)
-        dom = browse(chromium, page, Path(tmp) / "profile")
-        png_path = Path(tmp) / "shot.png"
-        browse(chromium, page, Path(tmp) / "profile", f"--window-size={args.width},{args.height}", f"--screenshot={png_path}")
-        png = png_path.read_bytes() if png_path.exists() else b""
+        dom, png = browse(chromium, page, Path(tmp), args.width, args.height, WAIT_MS)
     problems = problems_of(dom, len(read.ledger), read.summary.articles)
     if png_distinct_bytes(png) < 16:
         problems.append(f"the screenshot is blank or missing ({len(png)} bytes)")

@@ -38,6 +38,19 @@ def find_chromium() -> str | None:
     return None
 
 
+def browse(chromium: str, page: Path, work: Path, width: int, height: int, wait_ms: int = 0) -> tuple[str, bytes]:
+    """The DOM Chromium builds from ``page`` (after its scripts ran, given ``wait_ms`` of virtual
+    time) and a ``width`` × ``height`` screenshot of it (``b""`` if none was written), with a
+    profile and the picture in the folder ``work``."""
+    command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'profile'}",
+               *([f"--virtual-time-budget={wait_ms}"] if wait_ms else [])]
+    dom = subprocess.run([*command, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=180).stdout
+    shot = work / "shot.png"
+    subprocess.run([*command, f"--window-size={width},{height}", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=180)
+    return dom, shot.read_bytes() if shot.exists() else b""
+
+
 def png_distinct_bytes(png: bytes) -> int:
     """How many distinct byte values the decompressed image data has (1 or 2 for a blank page)."""
     if png[:8] != b"\x89PNG\r\n\x1a\n":
@@ -71,14 +84,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         html = Path(tmp) / "report.html"
         html.write_text(render_report(analyses, model.classes_.tolist(), source=args.page.name), encoding="utf-8")
-        common = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={Path(tmp) / 'profile'}"]
-        dom = subprocess.run([*common, "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120).stdout
-        png_path = Path(tmp) / "shot.png"
-        subprocess.run(
-            [*common, f"--window-size={args.width},{args.height}", f"--screenshot={png_path}", html.as_uri()],
-            capture_output=True, timeout=120,
-        )
-        png = png_path.read_bytes() if png_path.exists() else b""
+        dom, png = browse(chromium, html, Path(tmp), args.width, args.height)
     problems = []
     n_paragraphs = sum(len(a.paragraphs) for a in analyses)
     rendered_paragraphs, rendered_articles = dom.count('class="para"'), dom.count("<article")

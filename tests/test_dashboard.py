@@ -102,12 +102,14 @@ def test_the_dashboard_of_a_generated_archive_of_2000_pages_renders_in_headless_
     ("const LEDGER=", "const LEDGER=[].concat("),
 ])
 def test_a_page_that_does_not_render_is_reported(tmp_path, breakage, problem):
-    from screenshot_dashboard import browse, problems_of
+    from screenshot_dashboard import WAIT_MS, problems_of
+    from screenshot_report import browse
 
     page = tmp_path / "digest.html"
     html = render_dashboard(DIGEST, LEDGER)
     page.write_text(html if breakage is None else html.replace(breakage, problem, 1), encoding="utf-8")
-    problems = problems_of(browse(find_chromium(), page, tmp_path / "profile"), len(LEDGER), len(DIGEST))
+    dom, _ = browse(find_chromium(), page, tmp_path, 800, 600, WAIT_MS)
+    problems = problems_of(dom, len(LEDGER), len(DIGEST))
     assert (problems == []) == (breakage is None), problems
 
 
