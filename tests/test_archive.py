@@ -54,18 +54,21 @@ def test_one_row_per_article_of_pages_web_pages_and_records(tmp_path, shipped_mo
     assert list(frame.columns[:7]) == ["source", "article", "title", "date", "date_from", "zones", "themes"]
 
 
-def test_a_folder_is_read_in_name_order(tmp_path, shipped_model):
+def test_a_folder_and_the_folders_inside_it_are_read_in_name_order(tmp_path, shipped_model):
     (tmp_path / "b.txt").write_text("园区人才公寓投入使用。\n", encoding="utf-8")
     (tmp_path / "a-2024-01-05.txt").write_text("高新区签约项目5个。\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("not a page", encoding="utf-8")
-    (tmp_path / "2023").mkdir()
+    (tmp_path / "2023" / "12").mkdir(parents=True)
+    (tmp_path / "2023" / "12" / "c-2023-12-30.txt").write_text("高新区举办科普开放日。\n", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD.txt").write_text("ref: refs/heads/main\n", encoding="utf-8")
     read = read_archive(tmp_path, model=shipped_model)
     frame = read.digest
-    assert [s.rsplit("/", 1)[-1] for s in frame["source"]] == ["a-2024-01-05.txt", "b.txt"]
-    assert frame["date"].tolist()[0] == "2024-01-05"
-    assert [(Path(name).name, why) for name, why in read.summary.skipped] == [
-        ("2023", "a folder inside a folder: name it to read it"), ("notes.md", "not a page or a file of records (.md)")]
-    assert "2 files skipped" in str(read.summary) and "skipped: " in str(read.summary)
+    assert [Path(s).relative_to(tmp_path).as_posix() for s in frame["source"]] == [
+        "2023/12/c-2023-12-30.txt", "a-2024-01-05.txt", "b.txt"]  # folders inside read too, hidden ones never
+    assert frame["date"].tolist()[:2] == ["2023-12-30", "2024-01-05"]
+    assert [(Path(name).name, why) for name, why in read.summary.skipped] == [("notes.md", "not a page or a file of records (.md)")]
+    assert "1 file skipped" in str(read.summary) and "skipped: " in str(read.summary)
 
 
 def test_a_record_or_page_that_cannot_be_read_is_a_row_with_its_error_and_in_the_summary(tmp_path, shipped_model):

@@ -218,5 +218,5 @@ def test_digest_reads_a_list_of_urls_with_the_failures_listed(server, tmp_path, 
     assert main(["digest", "--urls", str(links), "-o", str(out), "--csv", str(tmp_path), "--quiet",
                  "--cache", str(tmp_path / "cache")]) == 0
     err = capsys.readouterr().err
-    assert "read 2 sources: 1 articles" in err and f"failed: {server}/missing: " in err and "HTTP 404" in err
+    assert "read 2 sources: 1 article (" in err and f"failed: {server}/missing: " in err and "HTTP 404" in err
     assert f'"link": "{server}/ok"' in out.read_text(encoding="utf-8")  # the article links to its URL

@@ -128,25 +128,32 @@ def _listed_inputs(inputs: object) -> list[str | os.PathLike[str]]:
 
 
 def archive_sources(inputs: str | Path | Iterable[str | Path]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Every page or record file the inputs name (folders opened, in name order; URLs kept),
-    and the files and folders in those folders that are left out, with why."""
-    from .readers import PAGE_SUFFIXES
-
+    """Every page or record file the inputs name (folders opened with the folders inside them,
+    as archives are kept by year and month, in name order; URLs kept), and the files in those
+    folders that are left out, with why. Hidden files and folders (``.git``) are passed over."""
     items = [inputs] if isinstance(inputs, (str, os.PathLike)) else _listed_inputs(inputs)
     sources: list[str] = []
     skipped: list[tuple[str, str]] = []
     for item in map(str, items):
-        if not Path(item).is_dir():
+        if Path(item).is_dir():
+            _walk(Path(item), sources, skipped)
+        else:
             sources.append(item)
-            continue
-        for path in sorted(Path(item).iterdir()):
-            if path.is_dir():
-                skipped.append((str(path), "a folder inside a folder: name it to read it"))
-            elif path.suffix.lower() in (*PAGE_SUFFIXES, *RECORD_SUFFIXES):
-                sources.append(str(path))
-            else:
-                skipped.append((str(path), f"not a page or a file of records ({path.suffix or 'no suffix'})"))
     return sources, skipped
+
+
+def _walk(folder: Path, sources: list[str], skipped: list[tuple[str, str]]) -> None:
+    from .readers import PAGE_SUFFIXES
+
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            _walk(path, sources, skipped)
+        elif path.suffix.lower() in (*PAGE_SUFFIXES, *RECORD_SUFFIXES):
+            sources.append(str(path))
+        else:
+            skipped.append((str(path), f"not a page or a file of records ({path.suffix or 'no suffix'})"))
 
 
 def pandas_for(what: str) -> Any:
@@ -333,9 +340,14 @@ class ArchiveSummary:
 
     def __str__(self) -> str:
         listed = "".join(_listed(what, pairs) for what, pairs in (("failed", self.failed), ("skipped", self.skipped)))
-        return (f"read {self.sources:,} sources: {self.articles:,} articles ({self.undated:,} with no date found, "
-                f"kept as 'date unknown'), {self.paragraphs:,} paragraphs, {self.ledger_entries:,} ledger entries, "
-                f"{len(self.failed):,} failed, {len(self.skipped):,} files skipped; {self.seconds:,.1f} s{listed}")
+        return (f"read {_count(self.sources, 'source')}: {_count(self.articles, 'article')} ({self.undated:,} with no "
+                f"date found, kept as 'date unknown'), {_count(self.paragraphs, 'paragraph')}, "
+                f"{_count(self.ledger_entries, 'ledger entry', 'ledger entries')}, {len(self.failed):,} failed, "
+                f"{_count(len(self.skipped), 'file')} skipped; {self.seconds:,.1f} s{listed}")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def _listed(what: str, pairs: list[tuple[str, str]], shown: int = 10) -> str:
