@@ -55,6 +55,11 @@ def test_zones_with_spans():
     assert zones == ["江阴高新区", "湘潭高新区"]
 
 
+@pytest.mark.parametrize("text", ["连续4年获评湖南省产业园区营商环境先进园区", "全省开发区工作会议召开", "广西壮族自治区开发区发展报告"])
+def test_a_provinces_zones_together_are_no_zone(text):
+    assert [f.text for f in figures(text) if f.kind == "zone"] == []
+
+
 def test_spans_point_into_the_normalised_text():
     text = SEED_LEAD + "增长3.3%，占地104亩。"
     found = figures(text)

@@ -128,11 +128,15 @@ def _counted_after(text: str, end: int) -> str:
     return tokens[0] if tokens and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", tokens[0]) else ""
 
 
+# the place of a province's zones together (湖南省产业园区, 全省开发区), which name no one zone
+_PROVINCE_ONLY = re.compile(r"[\u4e00-\u9fff]{0,8}(?:省|自治区)")
+
+
 def _zones(original: str, text: str) -> list[tuple[str, int, int]]:
     """Zone names (湘潭高新区 …) with their spans in ``text``, the Simplified reading of the
     normalized ``original``, from the tokenizer's zone merging (which reads ``original``
     as Simplified itself, and does not clean a cleaned text again)."""
-    from .tokenizer import default_tokenizer, is_zone_name
+    from .tokenizer import ZONE_SUFFIXES, default_tokenizer, is_zone_name
 
     out, position = [], 0
     for token in default_tokenizer().segment(original):
@@ -141,7 +145,9 @@ def _zones(original: str, text: str) -> list[tuple[str, int, int]]:
             continue
         position = start + len(token)
         if is_zone_name(token):
-            out.append((token, start, position))
+            kind = max((s for s in ZONE_SUFFIXES if token.endswith(s)), key=len)
+            if not _PROVINCE_ONLY.fullmatch(token[: -len(kind)]):
+                out.append((token, start, position))
     return out
 
 
