@@ -2,9 +2,10 @@
 
 :func:`render_dashboard` takes :func:`zonenlp.digest`'s and :func:`zonenlp.ledger`'s frames
 and returns one HTML page that opens offline (plotly.js is embedded): theme share by
-month, for all zones or one of the :data:`SELECTABLE_ZONES` most written about; the zones most active per theme; investment announced
-by quarter; the ledger as a sortable, filterable table with totals; terms new or rising
-in the latest month against the month before; and the articles, each linked to its source.
+month, for all zones or one of the :data:`SELECTABLE_ZONES` most written about; the zones
+most active per theme; investment announced by quarter; the ledger as a sortable,
+filterable table with totals; terms new or rising in the latest month against the month
+before; and the articles, each linked to its source.
 Articles with no date found are counted as "date unknown" in every view.
 
 The tables are functions of their own, for analysts who want the numbers rather than the
