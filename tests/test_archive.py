@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("pandas")
 
@@ -151,3 +153,22 @@ def test_inputs_that_are_no_paths_get_a_typed_error(inputs, error, message, ship
 def test_k_must_be_positive(shipped_model):
     with pytest.raises(InputValueError, match="k must be a positive int"):
         digest([], model=shipped_model, k=0)
+
+
+LINES = st.one_of(
+    st.builds(lambda t: json.dumps({"text": t}, ensure_ascii=False), st.sampled_from(["园区签约项目5个。", "", "科普开放日。\n人才公寓。"])),
+    st.sampled_from(['{"title": "no text"}', "not json", "[1, 2]", '{"text": 7}', '"just a string"', "   "]),
+    st.text(alphabet="园区{}\":,[] abc", max_size=12),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINES, max_size=12))
+def test_every_line_of_a_records_file_is_a_row_or_an_error_never_dropped(tmp_path_factory, shipped_model, lines):
+    records = tmp_path_factory.mktemp("records") / "wire.jsonl"
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read = read_archive(records, model=shipped_model)
+    not_blank = [line for line in "\n".join(lines).split("\n") if line.strip()]
+    assert len(read.digest) == len(not_blank)
+    assert read.summary.articles + len(read.summary.failed) == len(not_blank)
+    assert read.digest["error"].notna().sum() == len(read.summary.failed)
