@@ -172,3 +172,11 @@ def test_every_line_of_a_records_file_is_a_row_or_an_error_never_dropped(tmp_pat
     assert len(read.digest) == len(not_blank)
     assert read.summary.articles + len(read.summary.failed) == len(not_blank)
     assert read.digest["error"].notna().sum() == len(read.summary.failed)
+
+
+def test_a_page_with_no_article_is_a_row_saying_so(tmp_path, shipped_model):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "blank.html").write_text("<html><body><nav>首页</nav></body></html>", encoding="utf-8")
+    read = read_archive(tmp_path, model=shipped_model)
+    assert sorted(Path(s).name for s in read.digest["source"]) == ["blank.html", "empty.txt"]
+    assert read.digest["error"].tolist() == ["no article found in the page"] * 2

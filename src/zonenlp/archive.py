@@ -227,7 +227,7 @@ def _items(sources: list[str], fetcher: Any) -> Iterator[tuple[list[str | _Entry
             yield from _record_items(source)
             continue
         try:
-            yield [(source, n, a, {}) for n, a in enumerate(read_url(source, fetcher=fetcher), 1)], 1
+            yield _found(source, read_url(source, fetcher=fetcher)), 1
         except ZonenlpError as exc:
             yield [(source, 1, None, {"error": str(exc)})], 1
     if files:
@@ -266,10 +266,18 @@ def _entries(item: list[str | _Entry]) -> list[_Entry]:
             out.append(part)
             continue
         try:
-            out += [(part, n, a, {}) for n, a in enumerate(file_articles(part), 1)]
+            out += _found(part, file_articles(part))
         except ZonenlpError as exc:
             out.append((part, 1, None, {"error": str(exc)}))
     return out
+
+
+def _found(source: str, articles: list[Article]) -> list[_Entry]:
+    """The entries of the articles read from ``source``; one saying so if none was found, so
+    that an empty page is a row of the digest, not a page that vanished."""
+    if not articles:
+        return [(source, 1, None, {"error": "no article found in the page"})]
+    return [(source, n, article, {}) for n, article in enumerate(articles, 1)]
 
 
 def _ledger_rows(name: str, number: int, article: Article, record: dict[str, Any], date: str | None,
