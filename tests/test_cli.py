@@ -235,3 +235,13 @@ def test_digest_never_replaces_an_input_or_an_existing_file_unasked(tmp_path, ca
     assert "nothing to digest" in capsys.readouterr().err
     assert main(["digest", str(SEED_PAGE), "-o", str(tmp_path / "old.html"), "--force", "--quiet"]) == 0
     assert not (tmp_path / "old.html.part").exists() and "plotly" in (tmp_path / "old.html").read_text(encoding="utf-8")
+
+
+def test_digest_without_plotly_says_what_to_install_before_reading_anything(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("pandas")
+    import zonenlp.archive
+
+    monkeypatch.setitem(sys.modules, "plotly", None)
+    monkeypatch.setattr(zonenlp.archive, "read_archive", lambda *a, **k: pytest.fail("read before the check"))
+    assert main(["digest", str(SEED_PAGE), "-o", str(tmp_path / "d.html")]) == 2
+    assert 'zonenlp digest needs plotly: pip install "zonenlp[digest]"' in capsys.readouterr().err

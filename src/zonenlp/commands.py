@@ -144,8 +144,8 @@ def _check_digest_outputs(args: argparse.Namespace, inputs: list[str]) -> None:
 def run_digest(args: argparse.Namespace, out: TextIO) -> int:
     from contextlib import nullcontext
 
-    from .archive import read_archive
-    from .dashboard import write_csv, write_dashboard
+    from .archive import pandas_for, read_archive
+    from .dashboard import plotly_for, write_csv, write_dashboard
     from .display import show_progress
     from .persistence import load
 
@@ -155,9 +155,15 @@ def run_digest(args: argparse.Namespace, out: TextIO) -> int:
     if not inputs:
         raise ZonenlpError("nothing to digest: give INPUTs or --urls FILE")
     _check_digest_outputs(args, inputs)
+    # a missing extra is said now, not after hours of reading
+    pandas_for("zonenlp digest")
+    plotly_for("zonenlp digest")
     if args.engine == "dask":
         from .dask import connect
-    cluster = connect(args.scheduler, n_workers=args.jobs) if args.engine == "dask" else nullcontext()
+
+        cluster = connect(args.scheduler, n_workers=args.jobs)
+    else:
+        cluster = nullcontext()
     try:
         with cluster as client:
             read = read_archive(inputs, model=args.model if client else load(args.model), k=args.k,

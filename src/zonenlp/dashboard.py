@@ -30,7 +30,7 @@ from typing import Any
 
 from .errors import MissingDependencyError
 
-__all__ = ["render_dashboard", "write_dashboard", "write_csv", "theme_share_by_month", "zones_by_theme", "rising_terms",
+__all__ = ["render_dashboard", "write_dashboard", "write_csv", "plotly_for", "theme_share_by_month", "zones_by_theme", "rising_terms",
            "UNKNOWN_DATE", "UNKNOWN_ZONE"]
 
 #: The month, quarter or period of an article whose date was not found.
@@ -43,14 +43,20 @@ THEME_NAMES = {"investment": "招商引资 investment", "environment": "营商�
                "talent": "人才 talent", "outreach": "科普 outreach"}
 
 
-def _plotly() -> Any:
+def plotly_for(what: str) -> tuple[Any, Any, Any]:
+    """plotly's ``graph_objects``, ``make_subplots`` and ``offline``, or an error naming the
+    extra that brings them, for ``what`` needs them."""
     try:
         import plotly.graph_objects as go
         import plotly.offline
         from plotly.subplots import make_subplots
     except ImportError:
-        raise MissingDependencyError('the dashboard needs plotly: pip install "zonenlp[digest]"') from None
+        raise MissingDependencyError(f'{what} needs plotly: pip install "zonenlp[digest]"') from None
     return go, make_subplots, plotly.offline
+
+
+def _plotly() -> tuple[Any, Any, Any]:
+    return plotly_for("the dashboard")
 
 
 def _themes(digest: Any) -> list[str]:
