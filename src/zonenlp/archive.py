@@ -25,16 +25,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from .dates import article_date
 from .errors import InputTypeError, InputValueError, MissingDependencyError, ZonenlpError
 from .page import Article
 
-__all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "article_date", "zone_key", "archive_sources", "pandas_for",
+__all__ = ["digest", "read_archive", "Archive", "ArchiveSummary", "zone_key", "archive_sources", "pandas_for",
            "DIGEST_COLUMNS", "LEDGER_COLUMNS"]
 
-# a date in a file or URL name: 2024-03-29, 2024_03_29, 20240329
-_NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
-# a date printed with digits only in a date line: 2024-05-16, 2024/5/16, 2024.05.16
-_PRINTED_DATE = re.compile(r"(?<!\d)(20\d{2})([-/.])(1[0-2]|0?[1-9])\2(3[01]|[12]\d|0?[1-9])(?!\d)")
 #: Records of a JSON Lines or CSV file sent to a worker at a time.
 RECORDS_PER_ITEM = 64
 #: Files of records, an article each: JSON Lines, and CSV with a header row.
@@ -72,47 +69,6 @@ def _one_name_each(zones: list[str]) -> list[str]:
     for zone in zones:
         first.setdefault(zone_key(zone), zone)
     return list(first.values())
-
-
-def _full(figure: Any, year: int | None) -> str | None:
-    """``YYYY-MM-DD`` of a date figure, its year taken from ``year`` when the text gives none."""
-    parts = figure.normalized
-    year = parts.get("year", year)
-    if year is None or "month" not in parts or "day" not in parts:
-        return None
-    return f"{int(year):04d}-{int(parts['month']):02d}-{int(parts['day']):02d}"
-
-
-def article_date(article: Article, name: str = "", record_date: str | None = None) -> tuple[str | None, str]:
-    """The date of ``article`` and where it came from: the record's date field (``"record"``),
-    the page's own metadata (``"page"``), a full date in its headline, the lines printed with
-    it (a date line under the headline) or its first paragraphs (``"text"``; a 3月29日 without
-    a year takes the year of the file's name), the file's or
-    URL's name (``"name"``), else ``(None, "unknown")``.
-
-    >>> article_date(Article(paragraphs=["3月29日，园区签约项目5个。"]), "daily-2024-04-01.txt")
-    ('2024-03-29', 'text')
-    >>> article_date(Article(paragraphs=["园区签约项目5个。"]), "notes.txt")
-    (None, 'unknown')
-    """
-    from .quantities import figures
-
-    if record_date:
-        return str(record_date)[:10], "record"
-    if article.date:
-        return article.date, "page"
-    named = _NAME_DATE.search(name)
-    year = int(named.group(1)) if named else None
-    for text in [article.title or "", *article.kickers, *article.paragraphs[:2]]:
-        for figure in figures(text):
-            if figure.kind == "date" and (date := _full(figure, year)) is not None:
-                return date, "text"
-        if printed := _PRINTED_DATE.search(text):
-            year_, _, month, day = printed.groups()
-            return f"{year_}-{int(month):02d}-{int(day):02d}", "text"
-    if named:
-        return "-".join(named.groups()), "name"
-    return None, "unknown"
 
 
 def _listed_inputs(inputs: object) -> list[str | os.PathLike[str]]:
