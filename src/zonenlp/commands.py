@@ -118,12 +118,13 @@ def run_batch(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _url_list(path: Path) -> list[str]:
-    """The URLs of a file of them, one a line (blank lines and ``#`` comments skipped)."""
+    """The URLs of a file of them (:func:`zonenlp.fetch.listed_urls`)."""
+    from .fetch import listed_urls
+
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        return list(listed_urls(path.read_text(encoding="utf-8-sig").splitlines()))
     except (OSError, UnicodeDecodeError) as exc:
         raise ZonenlpError(f"cannot read the URL list {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def _check_digest_outputs(args: argparse.Namespace, inputs: list[str]) -> None:

@@ -14,6 +14,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 from ._version import __version__
 from .errors import FetchError, InputValueError, MissingDependencyError
 
-__all__ = ["Fetcher", "FetchedPage", "read_url", "is_url", "USER_AGENT"]
+__all__ = ["Fetcher", "FetchedPage", "read_url", "is_url", "listed_urls", "USER_AGENT"]
 
 USER_AGENT = f"zonenlp/{__version__} (news reader for development-zone analysis; python-requests)"
 
@@ -42,6 +43,19 @@ def is_url(source: str) -> bool:
     zonenlp.errors.InputValueError: not an http(s) URL: 'saved/page.html'
     """
     return source.startswith(("http://", "https://"))
+
+
+def listed_urls(lines: Iterable[str]) -> Iterator[str]:
+    """The URLs of a list of them, one a line, as ``zonenlp batch --urls`` and ``zonenlp digest
+    --urls`` read it: blank lines and ``#`` comments skipped.
+
+    >>> list(listed_urls(["# this week", "https://a.example/1.html ", "", "https://a.example/2.html"]))
+    ['https://a.example/1.html', 'https://a.example/2.html']
+    """
+    for line in lines:
+        url = line.strip()
+        if url and not url.startswith("#"):
+            yield url
 
 
 @dataclass(frozen=True)

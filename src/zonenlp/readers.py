@@ -312,14 +312,11 @@ class RecordReader:
     def _urls(self, file: Path) -> Iterator[tuple[str, object]]:
         """The paragraph records of the web page at each URL of ``file``."""
         from .errors import FetchError
-        from .fetch import Fetcher, read_url
+        from .fetch import Fetcher, listed_urls, read_url
 
         fetcher = self.fetcher or Fetcher()
         with open(file, encoding="utf-8-sig") as lines:
-            for line in lines:
-                url = line.strip()
-                if not url or url.startswith("#"):
-                    continue
+            for url in listed_urls(lines):
                 try:
                     articles = read_url(url, fetcher=fetcher)
                 except (FetchError, InputValueError) as exc:
