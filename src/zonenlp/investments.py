@@ -114,15 +114,15 @@ _MORE_ZONE_WORDS = frozenset({"实验区"})  # a zone word the tokenizer does no
 _DISTRICT = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[）)]")
 # a park inside the zone the paragraph is about (区内硅基新材料产业园): the zone of what follows
 _SUB_PARK = re.compile(r"(?<=区内|园内)[\u4e00-\u9fff]{2,10}?(?:产业园区|产业园|工业园区|工业园|科技园|产业基地)")
-# a province's zones together (浙江省开发区, 全省开发区): no one zone, so figures after it have none
-_ALL_ZONES = re.compile(r"全|[\u4e00-\u9fff]{1,3}省")
 
 
 def _zone_mentions(text: str) -> list[tuple[str | None, int, int]]:
     """The zones ``text`` names, with their spans, in order: the names quantities reads,
     completed or added as _ZONE_NAME_WORDS, _DISTRICT and _SUB_PARK say, and None for a
-    province's zones together (_ALL_ZONES). Spans are of the normalized text, as
+    province's zones together (:func:`zonenlp.quantities.names_every_zone`), so that figures
+    after it have none. Spans are of the normalized text, as
     :func:`zonenlp.quantities.figures` gives them."""
+    from .quantities import names_every_zone
     from .text import normalize, to_simplified
     from .tokenizer import ZONE_SUFFIXES, _word_set, default_tokenizer, is_zone_name
 
@@ -154,8 +154,7 @@ def _zone_mentions(text: str) -> list[tuple[str | None, int, int]]:
         district = _DISTRICT.match(simple, end)
         end = district.end() if district else end
         name = written[start:end]
-        every_zone = any(name.endswith(word) and _ALL_ZONES.fullmatch(name[: -len(word)]) for word in ZONE_SUFFIXES)
-        mentions.append((None if every_zone else name, start, end))
+        mentions.append((None if names_every_zone(name) else name, start, end))
     starts = {start for _, start, _ in mentions}
     mentions += [(written[m.start() : m.end()], m.start(), m.end()) for m in _SUB_PARK.finditer(simple)
                  if m.start() not in starts]  # a park's name the tokenizer joins is read above

@@ -16,7 +16,7 @@ from typing import Any
 
 from .text import DEFAULT_MAX_CHARS, CleanText, normalize, to_simplified
 
-__all__ = ["Figure", "figures", "parse_number"]
+__all__ = ["Figure", "figures", "parse_number", "names_every_zone"]
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
@@ -128,15 +128,27 @@ def _counted_after(text: str, end: int) -> str:
     return tokens[0] if tokens and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", tokens[0]) else ""
 
 
-# the place of a province's zones together (湖南省产业园区, 全省开发区), which name no one zone
-_PROVINCE_ONLY = re.compile(r"[\u4e00-\u9fff]{0,8}(?:省|自治区)")
+# the place of a province's zones together (湖南省产业园区, 全省开发区, 广西壮族自治区开发区)
+_EVERY_ZONE_PLACE = re.compile(r"全|[\u4e00-\u9fff]{0,8}(?:省|自治区)")
+
+
+def names_every_zone(name: str) -> bool:
+    """Whether the zone name ``name`` is a province's zones together, which name no one zone
+    (figures leave them out; the ledger gives the figures after them no zone).
+
+    >>> names_every_zone("湖南省产业园区"), names_every_zone("全省开发区"), names_every_zone("湘潭高新区")
+    (True, True, False)
+    """
+    from .tokenizer import ZONE_SUFFIXES
+
+    return any(name.endswith(kind) and _EVERY_ZONE_PLACE.fullmatch(name[: -len(kind)]) for kind in ZONE_SUFFIXES)
 
 
 def _zones(original: str, text: str) -> list[tuple[str, int, int]]:
     """Zone names (湘潭高新区 …) with their spans in ``text``, the Simplified reading of the
     normalized ``original``, from the tokenizer's zone merging (which reads ``original``
     as Simplified itself, and does not clean a cleaned text again)."""
-    from .tokenizer import ZONE_SUFFIXES, default_tokenizer, is_zone_name
+    from .tokenizer import default_tokenizer, is_zone_name
 
     out, position = [], 0
     for token in default_tokenizer().segment(original):
@@ -144,10 +156,8 @@ def _zones(original: str, text: str) -> list[tuple[str, int, int]]:
         if start < 0:
             continue
         position = start + len(token)
-        if is_zone_name(token):
-            kind = max((s for s in ZONE_SUFFIXES if token.endswith(s)), key=len)
-            if not _PROVINCE_ONLY.fullmatch(token[: -len(kind)]):
-                out.append((token, start, position))
+        if is_zone_name(token) and not names_every_zone(token):
+            out.append((token, start, position))
     return out
 
 
