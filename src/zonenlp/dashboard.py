@@ -78,10 +78,12 @@ def _read(digest: Any) -> Any:
 def theme_share_by_month(digest: Any, zone: str | None = None) -> Any:
     """For each month (``YYYY-MM``, then :data:`UNKNOWN_DATE`), the share of paragraphs carrying
     each theme, over the articles of ``zone`` (their most named zone) or of all zones."""
-    read = _read(digest)
+    return _share_by_month(_read(digest), _themes(digest), zone)
+
+
+def _share_by_month(read: Any, themes: list[str], zone: str | None) -> Any:
     if zone is not None:
         read = read[read["zone"] == zone]
-    themes = _themes(digest)
     weighted = read[[f"share_{t}" for t in themes]].mul(read["paragraphs"], axis=0)
     weighted.columns = themes
     sums = weighted.groupby(read["month"]).sum()
@@ -91,10 +93,13 @@ def theme_share_by_month(digest: Any, zone: str | None = None) -> Any:
 
 def zones_by_theme(digest: Any, top: int = 10) -> dict[str, Any]:
     """For each theme, the ``top`` zones by paragraphs carrying it (a Series, largest first)."""
-    read = _read(digest)
+    return _zones_by_theme(_read(digest), _themes(digest), top)
+
+
+def _zones_by_theme(read: Any, themes: list[str], top: int) -> dict[str, Any]:
     read = read[read["zone"] != UNKNOWN_ZONE]
     return {theme: read[f"share_{theme}"].mul(read["paragraphs"]).groupby(read["zone"]).sum().round()
-            .sort_values(ascending=False).head(top) for theme in _themes(digest)}
+            .sort_values(ascending=False).head(top) for theme in themes}
 
 
 def rising_terms(digest: Any, top: int = 20) -> Any:
@@ -103,8 +108,11 @@ def rising_terms(digest: Any, top: int = 20) -> Any:
     and ``rise``, its share of this month's articles over its share of the last month's (both
     counted one more, so that a term seen once is not a trend). The ``top`` terms by rise, among
     those in at least two articles this month; empty when fewer than two months are dated."""
+    return _rising_terms(_read(digest), top)
+
+
+def _rising_terms(read: Any, top: int) -> Any:
     pd = _pandas()
-    read = _read(digest)
     months = sorted(m for m in set(read["month"]) if m != UNKNOWN_DATE)
     columns = ["term", "this_month", "last_month", "new", "rise"]
     if len(months) < 2:
@@ -126,11 +134,10 @@ def _pandas() -> Any:
     return pandas_for("the dashboard")
 
 
-def _month_chart(digest: Any) -> Any:
+def _month_chart(read: Any, themes: list[str]) -> Any:
     go, _, _ = _plotly()
-    read = _read(digest)
     zones = [None, *read.loc[read["zone"] != UNKNOWN_ZONE, "zone"].value_counts().index[:SELECTABLE_ZONES]]
-    tables = [theme_share_by_month(digest, zone) for zone in zones]
+    tables = [_share_by_month(read, themes, zone) for zone in zones]
     figure = go.Figure([go.Scatter(x=tables[0].index.tolist(), y=tables[0][theme].round(3).tolist(),
                                    name=THEME_NAMES.get(theme, theme), mode="lines+markers")
                         for theme in tables[0].columns])
@@ -146,9 +153,9 @@ def _month_chart(digest: Any) -> Any:
     return figure
 
 
-def _zones_chart(digest: Any) -> Any:
+def _zones_chart(read: Any, themes: list[str]) -> Any:
     go, make_subplots, _ = _plotly()
-    ranked = zones_by_theme(digest)
+    ranked = _zones_by_theme(read, themes, 10)
     figure = make_subplots(rows=1, cols=len(ranked), subplot_titles=[THEME_NAMES.get(t, t) for t in ranked],
                            horizontal_spacing=0.09)
     for column, series in enumerate(ranked.values(), 1):
@@ -179,12 +186,13 @@ def _terms_chart(terms: Any) -> Any:
     return figure
 
 
-def _link(row: Any) -> str | None:
-    """Where an article can be read again: its URL, else its file."""
-    if isinstance(row.get("url"), str) and row["url"]:
-        return row["url"]
-    path = Path(str(row["source"]))
-    return path.resolve().as_uri() if path.suffix and path.exists() else None
+def _links(frame: Any) -> list[str | None]:
+    """Where each row's article can be read again: its URL, else its file (each file looked up once)."""
+    files = {}
+    for source in set(frame["source"]):
+        path = Path(str(source))
+        files[source] = path.resolve().as_uri() if path.suffix and path.exists() else None
+    return [url if isinstance(url, str) and url else files[source] for source, url in zip(frame["source"], frame["url"])]
 
 
 def _json(data: Any) -> str:
@@ -194,13 +202,15 @@ def _json(data: Any) -> str:
 
 def render_dashboard(digest: Any, ledger: Any, *, title: str = "zonenlp digest") -> str:
     """One self-contained HTML page of the digest and the ledger (see the module's documentation)."""
+    from .archive import zone_key
+
     _, _, offline = _plotly()
-    read = _read(digest)
+    read, themes = _read(digest), _themes(digest)
     dated = sorted(d for d in read["date"] if isinstance(d, str) and d)
-    terms = rising_terms(digest)
+    terms = _rising_terms(read, 20)
     charts = [
-        ("themes", "Theme share by month", _month_chart(digest), 460),
-        ("zones", "Zones most active per theme", _zones_chart(digest), 420),
+        ("themes", "Theme share by month", _month_chart(read, themes), 460),
+        ("zones", "Zones most active per theme", _zones_chart(read, themes), 420),
         ("quarters", "Investment announced by quarter (ledger amounts, 亿元)", _quarter_chart(ledger), 380),
         ("terms", f"Terms new or rising in {dated[-1][:7] if dated else 'the latest month'}", _terms_chart(terms), 460),
     ]
@@ -209,17 +219,15 @@ def render_dashboard(digest: Any, ledger: Any, *, title: str = "zonenlp digest")
         + figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{name}", default_height=f"{height}px",
                          config={"displaylogo": False, "responsive": True})
         + "</section>" for name, heading, figure, height in charts)
-    from .archive import zone_key
-
     ledger = ledger.astype(object).where(ledger.notna(), None)  # NaN is no JSON: an empty cell is null
     ledger["zone"] = [zone_key(z) if z else z for z in ledger["zone"]]
     ledger_rows = [{"date": r.date, "zone": r.zone, "kind": r.kind, "amount": r.amount_yuan, "count": r.count,
-                    "counted": r.counted, "counterpart": r.counterpart, "sentence": r.sentence, "link": _link(r._asdict())}
-                   for r in ledger.itertuples(index=False)]
+                    "counted": r.counted, "counterpart": r.counterpart, "sentence": r.sentence, "link": link}
+                   for r, link in zip(ledger.itertuples(index=False), _links(ledger))]
     read = read.astype(object).where(read.notna(), None)
     articles = [{"date": r["date"], "title": r["title"] or "(no headline)", "zone": r["zone"],
-                 "themes": " ".join(r["themes"]), "keywords": "、".join(r["keywords"][:6]), "link": _link(r)}
-                for r in read.to_dict("records")]
+                 "themes": " ".join(r["themes"]), "keywords": "、".join(r["keywords"][:6]), "link": link}
+                for r, link in zip(read.to_dict("records"), _links(read))]
     failed = int(digest["error"].notna().sum()) if "error" in digest.columns else 0
     facts = (f"{len(read):,} articles from {digest['source'].nunique():,} sources, "
              f"{dated[0] if dated else '–'} to {dated[-1] if dated else '–'}; "
