@@ -337,8 +337,8 @@ def read_archive(
     ledger and a summary (an :class:`Archive`).
 
     ``inputs`` are pages (``.txt``), saved web pages, PDFs, folders of them, URLs (fetched here,
-    one request a second per host, kept in ``cache`` if given) and JSON Lines or CSV records (a header row) with
-    ``text`` and optional ``title``, ``date``, ``zone``, ``source``/``url``. A source or record
+    one request a second per host, kept in ``cache`` if given) and JSON Lines or CSV records (a
+    header row) with ``text`` and optional ``title``, ``date``, ``zone``, ``source``/``url``. A source or record
     that cannot be read is a digest row with its ``error`` and is listed in the summary.
     ``progress`` shows a bar of the sources done on standard error. Memory holds the rows and
     a few items in flight, never the archive's text.
@@ -349,15 +349,14 @@ def read_archive(
     pages themselves, so on a cluster of several machines the files must be at the same paths
     on every worker (a shared file system); records and URLs are read here and sent.
     """
-    pd = pandas_for("the digest")
     from .analysis import _shipped_tagger
-    from .text import check_positive_int
-
-    check_positive_int(k, "k")
     from .display import progress_bar
     from .fetch import Fetcher
+    from .text import check_positive_int
     from .workers import map_in_order, resolve_jobs
 
+    pd = pandas_for("the digest")
+    check_positive_int(k, "k")
     if client is not None:
         from .dask import map_on_cluster
         from .persistence import load
@@ -405,7 +404,7 @@ def digest(inputs: str | Path | Iterable[str | Path], *, model: Any = None, k: i
     ``pandas.DataFrame`` with the columns:
 
     ``source``, ``article`` (its number in the source), ``title``, ``date`` (``YYYY-MM-DD``
-    or empty), ``date_from`` (see :func:`article_date`), ``zones`` (the zones it names,
+    or empty), ``date_from`` (see :func:`zonenlp.dates.article_date`), ``zones`` (the zones it names,
     most named first; a record's ``zone`` field first), ``themes`` (those of at least a
     fifth of its paragraphs), ``share_<theme>`` for every theme of ``model``,
     ``paragraphs``, ``keywords`` (``k``), ``money_yuan`` (the money amounts it names, in
