@@ -116,11 +116,21 @@ def tag_chunks(
     set to 0: otherwise distributed keeps the last 1,000 chunks sent, for debugging.
     """
     dask_bag = _require("dask.bag")
+
+    def compute(chunk: list[object]) -> Any:
+        return client.compute(tag_bag(dask_bag.from_sequence(chunk, npartitions=1), model, k=k, figures=figures,
+                                      backend=backend))
+
+    return _in_order(client, compute, chunks)
+
+
+def _in_order(client: Any, submit: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """The results of ``submit(item)`` (a future on ``client``'s cluster) for each item, in
+    order, with at most two items per worker thread in flight: bounded memory for any stream."""
     window = 2 * max(sum(client.nthreads().values()), 1)
     pending: deque[Any] = deque()
-    for chunk in chunks:
-        bag = tag_bag(dask_bag.from_sequence(chunk, npartitions=1), model, k=k, figures=figures, backend=backend)
-        pending.append(client.compute(bag))
+    for item in items:
+        pending.append(submit(item))
         if len(pending) >= window:
             yield pending.popleft().result()
     while pending:
@@ -140,15 +150,9 @@ def map_on_cluster(
     shipped model). At most two items per worker thread are in flight, so a stream of any
     length takes bounded memory. This is ``zonenlp digest --engine dask``; ``work`` must be
     a module-level function the workers can import."""
-    window = 2 * max(sum(client.nthreads().values()), 1)
     path = _model_path(model)
-    pending: deque[Any] = deque()
-    for item in items:
-        pending.append(client.submit(_on_worker, item, _with_model, path, backend, work, pure=False))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    return _in_order(client, lambda item: client.submit(_on_worker, item, _with_model, path, backend, work,
+                                                        pure=False), items)
 
 
 @contextmanager
