@@ -242,11 +242,14 @@ def _ledger_rows(name: str, number: int, article: Article, record: dict[str, Any
     ``zone`` field, else the first zone the article names, is the zone of entries that name none."""
     from .investments import first_zone, ledger_entries
 
+    investing = [(n, paragraph) for n, (paragraph, themes) in enumerate(zip(article.paragraphs, tags), 1)
+                 if "investment" in themes]
+    if not investing:  # most articles: no need to read their zones again
+        return []
     article_zone = record.get("zone") or first_zone([article.title or "", *article.paragraphs])
     return [{"source": name, "article": number, "title": article.title, "date": date, "paragraph": n,
              **entry, "url": article.url}
-            for n, (paragraph, themes) in enumerate(zip(article.paragraphs, tags), 1) if "investment" in themes
-            for entry in ledger_entries(paragraph, zone=article_zone)]
+            for n, paragraph in investing for entry in ledger_entries(paragraph, zone=article_zone)]
 
 
 def _analysed(model: Any, item: list[str | _Entry], k: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
