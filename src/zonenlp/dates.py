@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .page import Article
+from .page import PRINTED_DATE, Article
 
 __all__ = ["article_date"]
 
 # a date in a file or URL name: 2024-03-29, 2024_03_29, 20240329
 _NAME_DATE = re.compile(r"(?<!\d)(20\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
-# a date printed with digits only in a date line: 2024-05-16, 2024/5/16, 2024.05.16
-_PRINTED_DATE = re.compile(r"(?<!\d)(20\d{2})([-/.])(1[0-2]|0?[1-9])\2(3[01]|[12]\d|0?[1-9])(?!\d)")
 
 
 def _full(figure: Any, year: int | None) -> str | None:
@@ -52,7 +50,7 @@ def article_date(article: Article, name: str = "", record_date: str | None = Non
         for figure in figures(text):
             if figure.kind == "date" and (date := _full(figure, year)) is not None:
                 return date, "text"
-        if printed := _PRINTED_DATE.search(text):
+        if printed := PRINTED_DATE.search(text):
             year_, _, month, day = printed.groups()
             return f"{year_}-{int(month):02d}-{int(day):02d}", "text"
     if named:

@@ -208,8 +208,10 @@ def _heading_blocks(lines: list[_Line]) -> list[_Line | list[_Line]]:
     return items
 
 
-# a line that opens with a date: 2024年1月2日, 2024-01-02, 2024/1/2
-_DATE_LINE = re.compile(r"20\d{2}(?:年\d{1,2}月\d{1,2}日|([-/.])\d{1,2}\1\d{1,2}(?!\d))")
+#: A date printed with digits only: 2024-05-16, 2024/5/16, 2024.05.16 (year, separator, month, day).
+PRINTED_DATE = re.compile(r"(?<!\d)(20\d{2})([-/.])(1[0-2]|0?[1-9])\2(3[01]|[12]\d|0?[1-9])(?!\d)")
+# a line that opens with a date: 2024年1月2日, or one in digits
+_DATE_LINE = re.compile(r"20\d{2}年\d{1,2}月\d{1,2}日|" + PRINTED_DATE.pattern)
 
 
 def _title_and_kickers(block: list[_Line]) -> tuple[str, list[str]]:
